@@ -1,0 +1,40 @@
+"""The functions behind `critic review` and `critic rewrite`, for use from Python."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .document import MAX_BYTES_DEFAULT, parse_text, read_document_text
+from .engine import ReviewOptions, review_parsed
+from .models import DocumentResult
+from .rubric.load import load_rubric
+from .rubric.schema import Rubric
+
+
+def _rubric(rubric: Rubric | str | Path | None) -> Rubric:
+    return rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+
+
+def review_text(text: str, *, path: str = "<text>", kind: str | None = None,
+                rubric: Rubric | str | Path | None = None, options: ReviewOptions | None = None) -> DocumentResult:
+    """Review Markdown (default) or plain text (`kind="plain"`, or a `path` ending in .txt)."""
+    return review_parsed(parse_text(text, path, kind), _rubric(rubric), options)
+
+
+def review_file(path: str | Path, *, kind: str | None = None, rubric: Rubric | str | Path | None = None,
+                options: ReviewOptions | None = None, max_bytes: int = MAX_BYTES_DEFAULT) -> DocumentResult:
+    """Review a file; raises InputError (with the file name in its message) if it cannot be read."""
+    text = read_document_text(path, max_bytes=max_bytes)
+    return review_text(text, path=str(path), kind=kind, rubric=rubric, options=options)
+
+
+def scaffold_rewrite(bullet: str, *, rubric: Rubric | str | Path | None = None,
+                     options: ReviewOptions | None = None):
+    """Review one bullet and return (BulletResult, Scaffold) with the deterministic rewrite scaffold."""
+    from .scaffold import build_scaffold
+
+    result = review_text(bullet, kind="plain", rubric=rubric, options=options)
+    if not result.bullets:
+        return None, None
+    bullet_result = result.bullets[0]
+    return bullet_result, build_scaffold(bullet_result)

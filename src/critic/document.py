@@ -1,0 +1,288 @@
+"""Documents in, bullets out.
+
+Markdown goes through markdown-it-py (CommonMark, plus front matter) so that code blocks, front matter, HTML
+comments and link URLs are never read as prose, and every bullet keeps its source line and column. Plain text is
+one bullet a line. Inline `critic-disable…` comments become suppressions attached to the bullets they cover.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .models import Block, Bullet, ParsedDocument, Segment, Suppression
+from .text import normalize, squash
+
+MAX_BYTES_DEFAULT = 32 * 1024 * 1024
+
+# `<!-- critic-disable-next rule-a, rule-b: why -->`, `<!-- critic-disable -->`, `<!-- critic-enable rule-a -->`
+_DIRECTIVE = re.compile(
+    r"<!--\s*critic-(?P<verb>disable-next|disable|enable)\b(?P<targets>[^:>]*?)\s*(?::\s*(?P<reason>.*?))?\s*-->",
+    re.DOTALL,
+)
+
+# Markup that must not be read as words. Each is replaced by spaces of the same length, so offsets hold.
+_MASKS = [
+    re.compile(r"<!--.*?-->"),                                   # inline HTML comments
+    re.compile(r"\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"),  # ](url "t")
+    re.compile(r"\]\[[^\]]*\]"),                                 # reference links ][label]
+    re.compile(r"<(?:https?|mailto|ftp):[^>\s]*>"),              # autolinks
+    re.compile(r"\b(?:https?://|www\.)[^\s<>()]+"),              # bare URLs
+    re.compile(r"</?[A-Za-z][^<>]*>"),                           # inline HTML tags
+    re.compile(r"!?\[|[*`~]|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])|\\(?=[!-/:-@\[-`{-~])"),  # emphasis, code, escapes
+]
+
+_TXT_MARKER = re.compile(r"^\s*(?:[-*+\u2022\u2023\u25e6\u25aa\u2013]|\(?\d{1,3}[.)])\s+")
+
+
+def _mask(line: str) -> str:
+    for pattern in _MASKS:
+        line = pattern.sub(lambda m: " " * len(m.group(0)), line)
+    return line
+
+
+def _parse_directive(match: re.Match, line: int) -> tuple[str, Suppression]:
+    targets = tuple(t for t in re.split(r"[\s,]+", match.group("targets").strip()) if t)
+    return match.group("verb"), Suppression(targets=targets, reason=(match.group("reason") or "").strip(), line=line)
+
+
+@dataclass
+class _Suppressions:
+    """Tracks `disable-next` (for the next bullet) and `disable`/`enable` regions while reading in order."""
+
+    pending_next: list[Suppression] = field(default_factory=list)
+    regions: list[Suppression] = field(default_factory=list)
+
+    def apply(self, verb: str, sup: Suppression) -> None:
+        if verb == "disable-next":
+            self.pending_next.append(sup)
+        elif verb == "disable":
+            self.regions.append(sup)
+        elif not sup.targets:  # enable everything
+            self.regions.clear()
+        else:
+            self.regions = [r for r in self.regions if not set(r.targets) & set(sup.targets) and r.targets]
+
+    def scan(self, text: str, line: int) -> None:
+        for match in _DIRECTIVE.finditer(text):
+            self.apply(*_parse_directive(match, line + text.count("\n", 0, match.start())))
+
+    def take(self) -> tuple[Suppression, ...]:
+        taken = tuple(self.regions) + tuple(self.pending_next)
+        self.pending_next.clear()
+        return taken
+
+
+class _BulletBuilder:
+    """Collects the paragraph lines of one list item (not its nested lists) into a Bullet."""
+
+    def __init__(self, line: int, depth: int):
+        self.line, self.depth = line, depth
+        self.raw_parts: list[str] = []
+        self.segments: list[Segment] = []
+        self.offset = 0
+        self.suppressions: tuple[Suppression, ...] = ()
+        self.inline_suppressions: list[Suppression] = []
+
+    def add_line(self, line_no: int, column: int, content: str) -> None:
+        if self.raw_parts:
+            self.raw_parts.append(" ")
+            self.offset += 1
+        masked = _mask(normalize(content))
+        self.segments.append(Segment(offset=self.offset, line=line_no, column=column, length=len(masked)))
+        self.raw_parts.append(masked)
+        self.offset += len(masked)
+
+    def build(self) -> Bullet | None:
+        raw = "".join(self.raw_parts)
+        text = squash(raw)
+        if not text:
+            return None
+        segments = _segments_for_squashed(raw, self.segments)
+        first = segments[0]
+        return Bullet(text=text, line=first.line, column=first.column, segments=segments, depth=self.depth,
+                      suppressions=self.suppressions + tuple(self.inline_suppressions))
+
+
+def _segments_for_squashed(raw: str, segments: list[Segment]) -> tuple[Segment, ...]:
+    """Re-express segments over the squashed text (runs of spaces collapsed, ends trimmed).
+
+    A new segment starts at every source line and after every collapsed run, so that any offset in the squashed
+    text maps back exactly to a source column.
+    """
+    out: list[Segment] = []
+    seg_index = 0
+    pos = 0
+    squashed_len = 0
+    n = len(raw)
+    while pos < n and raw[pos].isspace():
+        pos += 1
+    while pos < n:
+        # advance to the segment holding pos
+        while seg_index + 1 < len(segments) and segments[seg_index + 1].offset <= pos:
+            seg_index += 1
+        seg = segments[seg_index]
+        seg_end = seg.offset + seg.length
+        run_end = pos
+        while run_end < n and run_end < seg_end and not raw[run_end].isspace():
+            run_end += 1
+        if run_end == pos:  # whitespace inside a segment boundary; skip it
+            pos += 1
+            continue
+        out.append(Segment(offset=squashed_len, line=seg.line, column=seg.column + (pos - seg.offset),
+                           length=run_end - pos))
+        squashed_len += run_end - pos
+        pos = run_end
+        while pos < n and raw[pos].isspace():
+            pos += 1
+        if pos < n:
+            squashed_len += 1  # the single space that replaced the run
+    return tuple(_merge_adjacent(out))
+
+
+def _merge_adjacent(segments: list[Segment]) -> list[Segment]:
+    """Words separated by one space on the same line form one segment; keeps the table short."""
+    merged: list[Segment] = []
+    for seg in segments:
+        last = merged[-1] if merged else None
+        if (last and last.line == seg.line and seg.offset == last.offset + last.length + 1
+                and seg.column == last.column + last.length + 1):
+            merged[-1] = Segment(last.offset, last.line, last.column, last.length + 1 + seg.length)
+        else:
+            merged.append(seg)
+    return merged
+
+
+def _content_column(source_line: str, content_line: str) -> int:
+    """1-based column where a paragraph line's content starts in the source line."""
+    stripped = source_line.rstrip()
+    content = content_line.rstrip()
+    start = len(stripped) - len(content)
+    if start >= 0 and stripped[start:] == content:
+        return start + 1
+    found = source_line.find(content_line.strip())
+    return (found if found >= 0 else 0) + 1
+
+
+def _markdown_parser():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("commonmark").use(front_matter_plugin)
+
+
+_PARSER = None
+
+
+def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = _markdown_parser()
+    tokens = _PARSER.parse(source)
+    lines = source.splitlines()
+    suppressions = _Suppressions()
+    bullets: list[Bullet] = []
+    blocks: list[Block] = []
+    stack: list[_BulletBuilder] = []
+    item_levels: list[int] = []
+    para_level = -1
+
+    for token in tokens:
+        kind = token.type
+        if kind == "list_item_open":
+            builder = _BulletBuilder(line=token.map[0] + 1, depth=len(stack))
+            stack.append(builder)
+            item_levels.append(token.level)
+        elif kind == "list_item_close":
+            builder = stack.pop()
+            item_levels.pop()
+            bullet = builder.build()
+            if bullet is not None:
+                bullets.append(bullet)
+        elif kind == "html_block":
+            suppressions.scan(token.content, token.map[0] + 1)
+        elif kind in ("paragraph_open", "heading_open"):
+            para_level = token.level
+        elif kind == "inline":
+            in_item = stack and para_level == item_levels[-1] + 1
+            if in_item:
+                builder = stack[-1]
+                first = not builder.raw_parts
+                if first:
+                    builder.suppressions = suppressions.take()
+                for child in token.children or ():
+                    if child.type == "html_inline":
+                        for m in _DIRECTIVE.finditer(child.content):
+                            builder.inline_suppressions.append(_parse_directive(m, builder.line)[1])
+                for i, content_line in enumerate(token.content.split("\n")):
+                    line_no = token.map[0] + i
+                    source_line = lines[line_no] if line_no < len(lines) else content_line
+                    builder.add_line(line_no + 1, _content_column(source_line, content_line), content_line)
+            elif token.content.strip():
+                blocks.append(Block(text=squash(_mask(normalize(token.content))), line=token.map[0] + 1))
+    bullets.sort(key=lambda b: (b.line, b.column))
+    return ParsedDocument(path=path, bullets=tuple(bullets), blocks=tuple(blocks))
+
+
+def parse_plain(source: str, path: str = "<text>") -> ParsedDocument:
+    """One bullet a line; list markers are optional; `<!-- critic-… -->` lines work as in Markdown."""
+    suppressions = _Suppressions()
+    bullets: list[Bullet] = []
+    for index, line in enumerate(source.splitlines()):
+        if _DIRECTIVE.search(line) and not _DIRECTIVE.sub("", line).strip():
+            suppressions.scan(line, index + 1)
+            continue
+        marker = _TXT_MARKER.match(line)
+        start = marker.end() if marker else len(line) - len(line.lstrip())
+        builder = _BulletBuilder(line=index + 1, depth=0)
+        builder.add_line(index + 1, start + 1, line[start:])
+        if not squash(line[start:]):
+            continue
+        builder.suppressions = suppressions.take()
+        bullet = builder.build()
+        if bullet is not None:
+            bullets.append(bullet)
+    return ParsedDocument(path=path, bullets=tuple(bullets))
+
+
+def parse_text(source: str, path: str = "<text>", kind: str | None = None) -> ParsedDocument:
+    """Parse by kind ("markdown" or "plain"); without one, `.txt` files are plain and the rest Markdown."""
+    if kind is None:
+        kind = "plain" if path.lower().endswith(".txt") else "markdown"
+    if kind == "plain":
+        return parse_plain(source, path)
+    return parse_markdown(source, path)
+
+
+def read_document_text(path: str | Path, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
+    """Read a user file as UTF-8, with one clear InputError for each way it can be unreadable."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError(f"{name}: no such file")
+    if p.is_dir():
+        raise InputError(f"{name}: is a directory; pass the files in it (for example {name}/*.md)")
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{name}: file is too large ({size / 1048576:.1f} MiB; the limit is "
+                             f"{max_bytes / 1048576:.0f} MiB, raise it with --max-size)")
+        data = p.read_bytes()
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    return decode_document(data, name)
+
+
+def decode_document(data: bytes, name: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file, not Markdown or text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+                         ) from None

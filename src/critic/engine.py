@@ -1,0 +1,90 @@
+"""The review pipeline: parsed document -> matches -> findings and signals -> scores -> DocumentResult.
+
+It knows nothing about the terminal or file formats; the CLI and the Python API both call `review_parsed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .models import Bullet, BulletResult, ChecklistItem, DocumentResult, Finding, ParsedDocument, Severity, Signal
+from .rubric.match import CompiledRubric, compile_rubric
+from .rubric.schema import Rubric, Rule
+from .scoring import score_bullet, score_document
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """What configuration can change about a review (see config.py)."""
+
+    disable: frozenset[str] = frozenset()           # rule ids or failure-mode ids
+    severity: dict[str, Severity] = field(default_factory=dict)  # rule id or failure mode -> severity
+
+    def is_disabled(self, rule: Rule) -> bool:
+        return rule.id in self.disable or (bool(rule.failure_mode) and rule.failure_mode in self.disable)
+
+    def severity_for(self, rule: Rule) -> Severity:
+        return self.severity.get(rule.id) or self.severity.get(rule.failure_mode) or rule.severity
+
+
+def _finding(rule: Rule, bullet: Bullet | None, start: int, match: str, severity: Severity) -> Finding:
+    line, column = bullet.position(start) if bullet is not None else (1, 1)
+    suppression = None
+    if bullet is not None:
+        suppression = next((s for s in bullet.suppressions if s.covers(rule.id, rule.failure_mode)), None)
+    return Finding(rule=rule.id, failure_mode=rule.failure_mode, severity=severity, line=line, column=column,
+                   message=rule.message, fix=rule.fix, match=match, suppressed=suppression is not None,
+                   suppression_reason=suppression.reason if suppression else "")
+
+
+def review_parsed(parsed: ParsedDocument, rubric: Rubric, options: ReviewOptions | None = None,
+                  compiled: CompiledRubric | None = None) -> DocumentResult:
+    options = options or ReviewOptions()
+    compiled = compiled or compile_rubric(rubric)
+    bullets = parsed.bullets
+    texts = [b.text for b in bullets] + [b.text for b in parsed.blocks]
+    found_all = compiled.scan(texts)
+
+    results = []
+    bullet_scores = []
+    for bullet, found in zip(bullets, found_all):
+        raw_findings, raw_signals = compiled.evaluate(bullet.text, found)
+        findings: list[Finding] = []
+        scored: list[tuple[Finding, str, int]] = []
+        for rule, hit in raw_findings:
+            if options.is_disabled(rule):
+                continue
+            severity = options.severity_for(rule)
+            finding = _finding(rule, bullet, hit.start, hit.match, severity)
+            findings.append(finding)
+            if not finding.suppressed:
+                scored.append((finding, rule.dimension, rule.points or rubric.severity_points[severity.value]))
+        signals = [Signal(rule=rule.id, dimension=rule.dimension, points=rule.points, match=hit.match)
+                   for rule, hit in raw_signals if not options.is_disabled(rule)]
+        score, dimensions = score_bullet(scored, signals, rubric)
+        bullet_scores.append(score)
+        results.append(BulletResult(bullet=bullet, score=score, dimensions=dimensions, findings=tuple(findings),
+                                    signals=tuple(signals)))
+
+    document_findings = []
+    if bullets:
+        for rule in compiled.document_findings(found_all[:len(bullets)]):
+            if not options.is_disabled(rule):
+                document_findings.append(_finding(rule, None, 0, "", options.severity_for(rule)))
+
+    checklist = _checklist(compiled, parsed, found_all)
+    penalty = sum(rubric.severity_points[f.severity.value] // 2 for f in document_findings)
+    present = sum(1 for item in checklist if item.present)
+    score = score_document(bullet_scores, present, len(checklist), penalty)
+    return DocumentResult(path=parsed.path, bullets=tuple(results), document_findings=tuple(document_findings),
+                          checklist=checklist, score=score, rubric=rubric.fingerprint)
+
+
+def _checklist(compiled: CompiledRubric, parsed: ParsedDocument, found_all: list[dict]) -> tuple[ChecklistItem, ...]:
+    lines_by_entry: dict[str, list[int]] = {entry.id: [] for entry in compiled.rubric.checklist}
+    sources = [b.line for b in parsed.bullets] + [b.line for b in parsed.blocks]
+    for line, found in zip(sources, found_all):
+        for entry_id in compiled.checklist_hits(found):
+            lines_by_entry[entry_id].append(line)
+    return tuple(ChecklistItem(id=e.id, title=e.title, hint=e.hint, lines=tuple(sorted(set(lines_by_entry[e.id]))))
+                 for e in compiled.rubric.checklist)

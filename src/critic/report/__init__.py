@@ -1,0 +1,37 @@
+"""Reporters: each turns the same result objects into one output format. They render; they never compute.
+
+A reporter module exposes `render(results, context) -> str`. Formats are looked up by name, and the module is
+imported only when that format is asked for (rich, for example, loads only for the terminal report).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from ..models import DocumentResult, Severity
+
+FORMATS = {
+    "rich": "terminal",
+    "json": "json_report",
+}
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a reporter may need besides the results."""
+
+    quiet: bool = False
+    fail_under: int | None = None
+    fail_on: Severity | None = None
+    passed: bool = True
+    exit_code: int = 0
+    rubric: object = None          # the Rubric, for formats that describe rules (SARIF)
+    color: bool | None = None      # None = let rich decide (TTY and NO_COLOR)
+    width: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def render(format_name: str, results: list[DocumentResult], context: ReportContext) -> str:
+    module = import_module(f"{__name__}.{FORMATS[format_name]}")
+    return module.render(results, context)
