@@ -32,6 +32,16 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class ReportFormat(str, Enum):
+    """`critic review --format`: one per reporter in report/__init__.py FORMATS."""
+
+    rich = "rich"
+    json = "json"
+    line = "line"
+    sarif = "sarif"
+    github = "github"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -62,6 +72,8 @@ def _write(text: str, output: Optional[Path], inputs: list[str]) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    if output.is_dir():
+        raise InputError(f"{output}: is a directory; give --output a file name")
     resolved = output.resolve()
     if any(p != "-" and Path(p).resolve() == resolved for p in inputs):
         raise InputError(f"{output}: refusing to write the report over a file being reviewed")
@@ -87,7 +99,10 @@ def _color(color: Color) -> Optional[bool]:
 def review(
     paths: Annotated[list[str], typer.Argument(help="Markdown or .txt dossiers to review; - reads standard input.",
                                                show_default=False)],
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.rich,
+    format: Annotated[ReportFormat, typer.Option(
+        "--format", "-f", help="Report format: rich (terminal), json, line (path:line:col: severity rule: message), "
+                               "sarif (SARIF 2.1.0 for code scanning) or github (Actions annotations).")
+    ] = ReportFormat.rich,
     fail_under: Annotated[Optional[int], typer.Option(
         "--fail-under", min=0, max=100, help="Exit 1 if a document scores below this (0-100).")] = None,
     fail_on: Annotated[Optional[FailOn], typer.Option(
@@ -103,10 +118,12 @@ def review(
         "--output", "-o", help="Write the report to this file instead of standard output.")] = None,
     color: Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")] = Color.auto,
     max_size: Annotated[int, typer.Option("--max-size", min=1, help="Largest file to read, in MiB.")] = 32,
+    baseline: Annotated[Optional[Path], typer.Option(
+        "--baseline", help="Baseline file from `critic baseline`: findings recorded in it are reported as known "
+                           "and do not fail the run (matched on file, rule and bullet text, not line).",
+        show_default=False)] = None,
 ) -> None:
     """Score every bullet of one or more dossiers and report the dossier as a whole."""
-    from .api import review_text
-    from .document import read_document_text
     from .report import ReportContext, render
     from .runtime import resolve_settings, verdict
 
@@ -114,25 +131,76 @@ def review(
         first = next((p for p in paths if p != "-"), None)
         settings = resolve_settings(config=config, start=first, rubric=rubric, fail_under=fail_under,
                                     fail_on=fail_on.value if fail_on else None)
-        results = []
-        for path in paths:
-            if path == "-":
-                text, doc_kind = _read_stdin(kind)
-                name = "<stdin>"
-            else:
-                text = read_document_text(path, max_bytes=max_size * 1024 * 1024)
-                doc_kind = None if kind == Kind.auto else kind.value
-                name = path
-            results.append(review_text(text, path=name, kind=doc_kind, rubric=settings.rubric,
-                                       options=settings.options))
+        known = None
+        if baseline is not None:
+            from . import baseline as baselines
+
+            known = baselines.load(baseline)
+        results = _review_paths(paths, settings, kind, max_size)
+        if known is not None:
+            results = baselines.apply(results, known)
         passed, code = verdict(results, settings.fail_under, settings.fail_on)
         context = ReportContext(quiet=quiet, fail_under=settings.fail_under, fail_on=settings.fail_on,
-                                passed=passed, exit_code=code, rubric=settings.rubric, color=_color(color))
+                                passed=passed, exit_code=code, rubric=settings.rubric, color=_color(color),
+                                extra={"baseline": str(baseline)} if baseline is not None else {})
         _write(render(format.value, results, context), output, paths)
     except CriticError as exc:
         fail(str(exc), exc.exit_code)
     if code:
         raise typer.Exit(code)
+
+
+def _review_paths(paths: list[str], settings, kind: Kind, max_size: int) -> list:
+    """Read and review each path (- is standard input) with the resolved settings."""
+    from .api import review_text
+    from .document import read_document_text
+
+    results = []
+    for path in paths:
+        if path == "-":
+            text, doc_kind = _read_stdin(kind)
+            name = "<stdin>"
+        else:
+            text = read_document_text(path, max_bytes=max_size * 1024 * 1024)
+            doc_kind = None if kind == Kind.auto else kind.value
+            name = path
+        results.append(review_text(text, path=name, kind=doc_kind, rubric=settings.rubric,
+                                   options=settings.options))
+    return results
+
+
+# --- baseline --------------------------------------------------------------------------------------------------
+
+@app.command()
+def baseline(
+    paths: Annotated[list[str], typer.Argument(
+        help="Markdown or .txt dossiers whose current findings to record; - reads standard input.",
+        show_default=False)],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write the baseline to this file instead of standard output.")] = None,
+    rubric: Annotated[Optional[str], typer.Option(
+        "--rubric", help="Rubric YAML file, or the name of a bundled rubric. [default: default]")] = None,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", help="Config file to use instead of searching for .critic.toml / pyproject.toml.")] = None,
+    kind: Annotated[Kind, typer.Option(
+        "--kind", help="How to read input: auto (.txt is plain, the rest Markdown), markdown or plain.")] = Kind.auto,
+    max_size: Annotated[int, typer.Option("--max-size", min=1, help="Largest file to read, in MiB.")] = 32,
+) -> None:
+    """Record the current findings as a baseline (JSON) for `critic review --baseline FILE`.
+
+    Run it from the directory you will review from (the repository root): findings are matched on the path as
+    given, the rule and the bullet text, so moved bullets stay known.
+    """
+    from . import baseline as baselines
+    from .runtime import resolve_settings
+
+    try:
+        first = next((p for p in paths if p != "-"), None)
+        settings = resolve_settings(config=config, start=first, rubric=rubric)
+        results = _review_paths(paths, settings, kind, max_size)
+        _write(baselines.dumps(baselines.build(results, settings.rubric.fingerprint)), output, paths)
+    except CriticError as exc:
+        fail(str(exc), exc.exit_code)
 
 
 # --- rewrite ---------------------------------------------------------------------------------------------------

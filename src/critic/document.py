@@ -31,7 +31,7 @@ _MASKS = [
     re.compile(r"<(?:https?|mailto|ftp):[^>\s]*>"),              # autolinks
     re.compile(r"\b(?:https?://|www\.)[^\s<>()]+"),              # bare URLs
     re.compile(r"</?[A-Za-z][^<>]*>"),                           # inline HTML tags
-    re.compile(r"!?\[|[*`~]|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])|\\(?=[!-/:-@\[-`{-~])"),  # emphasis, code, escapes
+    re.compile(r"!?\[|[*`]|~~|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])|\\(?=[!-/:-@\[-`{-~])"),  # emphasis, code, escapes
 ]
 
 _TXT_MARKER = re.compile(r"^\s*(?:[-*+\u2022\u2023\u25e6\u25aa\u2013]|\(?\d{1,3}[.)])\s+")

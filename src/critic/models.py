@@ -87,6 +87,11 @@ class Finding:
     match: str = ""
     suppressed: bool = False
     suppression_reason: str = ""
+    baseline: str = ""  # "" = no baseline in use; "known" = recorded in the baseline (never fails); "new"
+
+    @property
+    def known(self) -> bool:
+        return self.baseline == "known"
 
     def to_dict(self) -> dict:
         data = {
@@ -102,6 +107,8 @@ class Finding:
         if self.suppressed:
             data["suppressed"] = True
             data["suppression_reason"] = self.suppression_reason
+        if self.baseline:
+            data["baseline"] = self.baseline
         return data
 
 

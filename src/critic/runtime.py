@@ -43,12 +43,18 @@ def resolve_settings(*, config: str | Path | None = None, start: str | Path | No
 
 def verdict(results: list[DocumentResult], fail_under: int | None, fail_on: Severity | None
 ) -> tuple[bool, int]:
-    """(passed, exit code). A document with no bullets never fails the score threshold."""
+    """(passed, exit code). A document with no bullets never fails the score threshold.
+
+    Findings a baseline marked as known (`finding.known`, see baseline.py) never fail the run; the score
+    threshold still applies to the document's score.
+    """
     for result in results:
         if fail_under is not None and result.score is not None and result.score < fail_under:
             return False, 1
         if fail_on is not None:
             for finding in result.active_findings:
+                if finding.known:
+                    continue
                 if finding.severity.rank >= fail_on.rank:
                     return False, 1
     return True, 0

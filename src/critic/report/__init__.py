@@ -14,6 +14,9 @@ from ..models import DocumentResult, Severity
 FORMATS = {
     "rich": "terminal",
     "json": "json_report",
+    "line": "line",        # path:line:col: severity rule: message
+    "sarif": "sarif",      # SARIF 2.1.0 for code scanning
+    "github": "github",    # GitHub Actions workflow commands (annotations)
 }
 
 

@@ -17,7 +17,7 @@ def as_dict(results: list[DocumentResult], context) -> dict:
     for result in results:
         for finding in result.active_findings:
             by_severity[finding.severity.value] += 1
-    return {
+    data = {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
         "critic_version": __version__,
@@ -34,6 +34,12 @@ def as_dict(results: list[DocumentResult], context) -> dict:
             "exit_code": context.exit_code,
         },
     }
+    if context.extra.get("baseline"):
+        # --baseline: every active finding carries "baseline": "known" or "new"; known ones never fail the run
+        from ..baseline import counts
+
+        data["summary"]["baseline"] = {"file": context.extra["baseline"], **counts(results)}
+    return data
 
 
 def render(results: list[DocumentResult], context) -> str:

@@ -39,6 +39,11 @@ def render(results: list[DocumentResult], context) -> str:
     console = _console(context, buffer)
 
     def finding_line(f: Finding, indent: str, show_fix: bool) -> None:
+        if f.known:  # in the --baseline file: dimmed, no fix hint, hidden by --quiet
+            if not context.quiet:
+                console.print(Text(f"{indent}{f.line}:{f.column} {f.severity.value:<7} {f.failure_mode} "
+                                   f"{f.message}  [{f.rule}] (known)", style="dim"))
+            return
         line = Text(indent)
         line.append(f"{f.line}:{f.column} ", style="dim")
         line.append(f"{f.severity.value:<7} ", style=STYLE[f.severity.value])
@@ -65,6 +70,9 @@ def render(results: list[DocumentResult], context) -> str:
                       f"{sev['info']} info", style="dim")
         if summary["suppressed"]:
             header.append(f", {summary['suppressed']} suppressed", style="dim")
+        known = sum(1 for f in result.active_findings if f.known)
+        if known:
+            header.append(f", {known} of them known (baseline)", style="dim")
         console.print(header)
         console.print()
 
@@ -72,7 +80,7 @@ def render(results: list[DocumentResult], context) -> str:
             _bullet(console, bullet, context, finding_line, escape)
 
         for f in result.document_findings:
-            if not f.suppressed:
+            if not f.suppressed and not (context.quiet and f.known):
                 console.print(Text("Dossier:", style="bold"))
                 finding_line(f, "  ", not context.quiet)
         if not context.quiet and result.checklist:
@@ -93,7 +101,8 @@ def render(results: list[DocumentResult], context) -> str:
                 console.print(row)
         console.print()
 
-    if len(results) > 1 or context.fail_under is not None or not context.passed:
+    baseline = context.extra.get("baseline")
+    if len(results) > 1 or context.fail_under is not None or not context.passed or baseline:
         verdict = Text()
         verdict.append("passed" if context.passed else "failed", style="bold green" if context.passed else "bold red")
         reasons = []
@@ -101,6 +110,9 @@ def render(results: list[DocumentResult], context) -> str:
             reasons.append(f"fail on {context.fail_on.value}")
         if context.fail_under is not None:
             reasons.append(f"fail under {context.fail_under}")
+        if baseline:
+            known = sum(1 for r in results for f in r.active_findings if f.known)
+            reasons.append(f"{known} known in baseline {baseline} ignored")
         if reasons:
             verdict.append(f" ({', '.join(reasons)})", style="dim")
         console.print(verdict)
@@ -111,7 +123,7 @@ def _bullet(console, bullet: BulletResult, context, finding_line, escape) -> Non
     from rich.text import Text
 
     active = bullet.active_findings
-    if context.quiet and not active:
+    if context.quiet and not any(not f.known for f in active):
         return
     b = bullet.bullet
     head = Text()

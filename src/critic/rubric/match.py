@@ -49,7 +49,8 @@ class CompiledRubric:
     def _atom(self, source: str) -> int:
         if source not in self._atom_index:
             self._atom_index[source] = len(self._atoms)
-            self._atoms.append(re.compile(source, re.IGNORECASE))
+            # MULTILINE: texts are scanned joined, so `^`/`$` must mean the start/end of each text
+            self._atoms.append(re.compile(source, re.IGNORECASE | re.MULTILINE))
         return self._atom_index[source]
 
     @property
