@@ -257,11 +257,22 @@ def test_sarif_default_rubric_weak_dossier_in_subfolder(tmp_path):
 # --- options and bad input -------------------------------------------------------------------------------------
 
 def test_help_lists_new_formats_and_options():
-    review_help = run_critic("review", "--help", env={"COLUMNS": "200"}).stdout
-    for word in ("line", "sarif", "github", "--baseline", "--output"):
+    review_help = " ".join(run_critic("review", "--help").stdout.split())
+    for word in ("rich|json|line|sarif|github", "SARIF 2.1.0", "Actions annotations", "--baseline",
+                 "reported as known and do not fail the run", "--output"):
         assert word in review_help
-    baseline_help = run_critic("baseline", "--help", env={"COLUMNS": "200"}).stdout
-    assert "--output" in baseline_help and "critic review --baseline" in baseline_help
+    baseline_help = " ".join(run_critic("baseline", "--help").stdout.split())
+    assert "--output" in baseline_help and "critic review --baseline FILE" in baseline_help
+
+
+def test_shell_completion_offers_the_formats():
+    """The completion protocol that `critic --install-completion` wires into bash (docs/integrations.md)."""
+    env = {"_CRITIC_COMPLETE": "complete_bash", "COMP_WORDS": "critic review --format ", "COMP_CWORD": "3"}
+    proc = run_critic(env=env)
+    assert proc.returncode == 0
+    assert proc.stdout.split() == ["rich", "json", "line", "sarif", "github"]
+    env.update(COMP_WORDS="critic ba", COMP_CWORD="1")
+    assert run_critic(env=env).stdout.split() == ["baseline"]
 
 
 def test_output_into_a_directory_is_one_line_error(workdir):
