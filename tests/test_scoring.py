@@ -73,3 +73,13 @@ def test_fixture_verdicts_weak_strong_and_document_scores():
 def test_document_with_no_bullets_has_no_score():
     result = review_text("# Title\n\nJust a paragraph.\n")
     assert result.bullets == () and result.score is None
+
+
+def test_a_failure_mode_is_charged_once_however_many_of_its_rules_fire(review):
+    bullet = review("Built an RLHF pipeline that cut toxic outputs 15%")
+    tech = [f for f in bullet.findings if f.failure_mode == "tech-only-metric"]
+    assert len(tech) >= 2
+    modes = {f.failure_mode for f in bullet.findings}
+    assert modes == {"tech-only-metric", "missing-tradeoff"}
+    gained = sum(s.points for s in bullet.signals)
+    assert bullet.score == 50 + gained - 12 - 12  # two warning-level modes, each charged once

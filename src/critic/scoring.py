@@ -1,6 +1,7 @@
 """Findings and signals -> scores. Pure arithmetic; the formula is documented in the README.
 
 bullet score   = clamp(50 + sum of signal points (each dimension capped) - sum of finding penalties, 0, 100)
+                 (each failure mode is charged once per bullet, at its largest penalty)
 dimension d    = clamp(50 + signal points in d (capped) - penalties of findings in d, 0, 100)
 document score = clamp(round(0.8 * mean bullet score + 0.2 * checklist coverage %) - document penalties, 0, 100)
 """
@@ -24,7 +25,17 @@ def finding_penalty(finding: Finding, rubric: Rubric, rule_points: int = 0) -> i
 
 def score_bullet(findings: list[tuple[Finding, str, int]], signals: list[Signal],
                  rubric: Rubric) -> tuple[int, dict[str, int]]:
-    """findings: (finding, dimension, penalty) for the active (unsuppressed) findings."""
+    """findings: (finding, dimension, penalty) for the active (unsuppressed) findings.
+
+    Several rules can describe one failure mode from different angles; a failure mode costs a bullet once, at its
+    largest penalty, so that overlapping rules do not pile up.
+    """
+    worst: dict[str, tuple[Finding, str, int]] = {}
+    for entry in findings:
+        mode = entry[0].failure_mode
+        if mode not in worst or entry[2] > worst[mode][2]:
+            worst[mode] = entry
+    findings = list(worst.values())
     gained: dict[str, int] = {}
     for signal in signals:
         gained[signal.dimension] = gained.get(signal.dimension, 0) + signal.points
