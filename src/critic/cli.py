@@ -93,6 +93,42 @@ def _color(color: Color) -> Optional[bool]:
     return {Color.auto: None, Color.always: True, Color.never: False}[color]
 
 
+# --- LLM rewrite options, shared by review and rewrite (docs/llm.md) ---------------------------------------------
+
+LlmOpt = Annotated[Optional[str], typer.Option(
+    "--llm", help="Rewrite with this model, PROVIDER:MODEL (openai:..., anthropic:..., ollama:...). Without it (or "
+                  "a model in [tool.critic.llm]) nothing leaves the machine.", show_default=False,
+    rich_help_panel="LLM rewrite")]
+BaseUrlOpt = Annotated[Optional[str], typer.Option(
+    "--base-url", help="An OpenAI-compatible (or Anthropic-compatible) server: Ollama, vLLM, llama.cpp, LM Studio. "
+                       "It gets a dummy key.", show_default=False, rich_help_panel="LLM rewrite")]
+SendKeyOpt = Annotated[bool, typer.Option(
+    "--send-key-to-base-url", help="Send OPENAI_API_KEY / ANTHROPIC_API_KEY to the --base-url server.",
+    rich_help_panel="LLM rewrite")]
+NoLlmOpt = Annotated[bool, typer.Option(
+    "--no-llm", help="Never call a model, even if [tool.critic.llm] names one.", rich_help_panel="LLM rewrite")]
+VariantsOpt = Annotated[Optional[int], typer.Option(
+    "--variants", min=1, max=10, help="Rewrites to ask for per bullet; the verified ones are ranked by score.",
+    show_default=False, rich_help_panel="LLM rewrite")]
+ConcurrencyOpt = Annotated[Optional[int], typer.Option(
+    "--concurrency", min=1, max=64, help="Model calls in flight at once. [default: 8]", show_default=False,
+    rich_help_panel="LLM rewrite")]
+TimeoutOpt = Annotated[Optional[float], typer.Option(
+    "--timeout", min=0.001, help="Seconds per model call. [default: 60]", show_default=False,
+    rich_help_panel="LLM rewrite")]
+MaxCostOpt = Annotated[Optional[float], typer.Option(
+    "--max-cost", min=0, help="Stop sending when the estimated cost (USD) could pass this; results so far are "
+                              "kept.", show_default=False, rich_help_panel="LLM rewrite")]
+RedactOpt = Annotated[bool, typer.Option(
+    "--redact", help="Replace money, percentages and customer/company names with tokens before sending.",
+    rich_help_panel="LLM rewrite")]
+NoCacheOpt = Annotated[bool, typer.Option(
+    "--no-cache", help="Neither read nor write the cache of verified rewrites.", rich_help_panel="LLM rewrite")]
+DryRunOpt = Annotated[bool, typer.Option(
+    "--dry-run", help="Print exactly what would be sent and the token estimate; send nothing.",
+    rich_help_panel="LLM rewrite")]
+
+
 # --- review ----------------------------------------------------------------------------------------------------
 
 @app.command()
@@ -122,6 +158,33 @@ def review(
         "--baseline", help="Baseline file from `critic baseline`: findings recorded in it are reported as known "
                            "and do not fail the run (matched on file, rule and bullet text, not line).",
         show_default=False)] = None,
+    rewrite: Annotated[bool, typer.Option(
+        "--rewrite", help="Propose rewrites of the bullets scoring below --rewrite-below: verified LLM rewrites "
+                          "with --llm, else deterministic scaffolds.", rich_help_panel="LLM rewrite")] = False,
+    rewrite_below: Annotated[Optional[int], typer.Option(
+        "--rewrite-below", min=0, max=101, help="Score under which a bullet is rewritten. [default: 70]",
+        show_default=False, rich_help_panel="LLM rewrite")] = None,
+    interactive: Annotated[bool, typer.Option(
+        "--interactive", "-i", help="Accept, edit or reject each rewrite.", rich_help_panel="LLM rewrite")] = False,
+    write: Annotated[bool, typer.Option(
+        "--write", help="Apply the accepted rewrites to the file (atomically, keeping FILE.bak); without "
+                        "--interactive every verified rewrite is accepted.", rich_help_panel="LLM rewrite")] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Show the change to each file as a unified diff (without --write, nothing is written).",
+        rich_help_panel="LLM rewrite")] = False,
+    no_backup: Annotated[bool, typer.Option(
+        "--no-backup", help="With --write, do not keep FILE.bak.", rich_help_panel="LLM rewrite")] = False,
+    llm: LlmOpt = None,
+    base_url: BaseUrlOpt = None,
+    send_key_to_base_url: SendKeyOpt = False,
+    no_llm: NoLlmOpt = False,
+    variants: VariantsOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    timeout: TimeoutOpt = None,
+    max_cost: MaxCostOpt = None,
+    redact: RedactOpt = False,
+    no_cache: NoCacheOpt = False,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """Score every bullet of one or more dossiers and report the dossier as a whole."""
     from .report import ReportContext, render
@@ -136,6 +199,8 @@ def review(
             from . import baseline as baselines
 
             known = baselines.load(baseline)
+            if output is not None and output.resolve() == baseline.resolve():
+                raise InputError(f"{output}: refusing to write the report over the baseline file")
         results = _review_paths(paths, settings, kind, max_size)
         if known is not None:
             results = baselines.apply(results, known)
@@ -143,7 +208,19 @@ def review(
         context = ReportContext(quiet=quiet, fail_under=settings.fail_under, fail_on=settings.fail_on,
                                 passed=passed, exit_code=code, rubric=settings.rubric, color=_color(color),
                                 extra={"baseline": str(baseline)} if baseline is not None else {})
-        _write(render(format.value, results, context), output, paths)
+        report = render(format.value, results, context)
+        if not (rewrite or interactive or write or diff or llm or dry_run):
+            _write(report, output, paths)
+        else:
+            from .rewrite_pass import RewriteFlags, review_rewrites
+
+            flags = RewriteFlags(llm=llm, no_llm=no_llm, base_url=base_url, send_key_to_base_url=send_key_to_base_url,
+                                 variants=variants, concurrency=concurrency, timeout=timeout, max_cost=max_cost,
+                                 rewrite_below=rewrite_below, redact=redact, no_cache=no_cache, dry_run=dry_run,
+                                 interactive=interactive, write=write, diff=diff, backup=not no_backup)
+            review_rewrites(results, paths, settings, flags, report=report, format_name=format.value,
+                            color=_color(color), max_bytes=max_size * 1024 * 1024,
+                            emit=lambda text: _write(text, output, paths))
     except CriticError as exc:
         fail(str(exc), exc.exit_code)
     if code:
@@ -214,8 +291,22 @@ def rewrite(
     rubric: Annotated[Optional[str], typer.Option("--rubric", help="Rubric YAML file or bundled name.")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Config file to use.")] = None,
     color: Annotated[Color, typer.Option("--color", help="Colour in the terminal output.")] = Color.auto,
+    llm: LlmOpt = None,
+    base_url: BaseUrlOpt = None,
+    send_key_to_base_url: SendKeyOpt = False,
+    no_llm: NoLlmOpt = False,
+    variants: VariantsOpt = None,
+    timeout: TimeoutOpt = None,
+    max_cost: MaxCostOpt = None,
+    redact: RedactOpt = False,
+    no_cache: NoCacheOpt = False,
+    dry_run: DryRunOpt = False,
 ) -> None:
-    """Critique one bullet and show a stronger structure with [placeholders] for the facts only you have."""
+    """Critique one bullet and show a stronger structure with [placeholders] for the facts only you have.
+
+    With --llm (or a model in [tool.critic.llm]) a model proposes rewrites too, and only ones the rubric has
+    verified are shown: higher score, no error, no invented figure.
+    """
     from .api import scaffold_rewrite
     from .runtime import resolve_settings
     from .rewrite_view import render_rewrite
@@ -229,6 +320,14 @@ def rewrite(
         if not bullet.strip():
             fail("the bullet is empty")
         settings = resolve_settings(config=config, start=None, rubric=rubric)
+        from .rewrite_pass import RewriteFlags, llm_requested, rewrite_one
+
+        flags = RewriteFlags(llm=llm, no_llm=no_llm, base_url=base_url, send_key_to_base_url=send_key_to_base_url,
+                             variants=variants, timeout=timeout, max_cost=max_cost, redact=redact,
+                             no_cache=no_cache, dry_run=dry_run)
+        if llm_requested(settings.config, flags) or dry_run:
+            sys.stdout.write(rewrite_one(" ".join(bullet.split()), settings, flags, format.value, _color(color)))
+            return
         result, scaffold = scaffold_rewrite(" ".join(bullet.split()), rubric=settings.rubric,
                                             options=settings.options)
         sys.stdout.write(render_rewrite(result, scaffold, format.value, _color(color)))
@@ -299,6 +398,47 @@ def explain(
     lines.append(f"{bad_label if rule.is_signal else good_label}:")
     lines += [f"  - {' / '.join(e.splitlines())}" for e in second]
     typer.echo("\n".join(lines))
+
+
+@app.command(name="eval")
+def eval_(
+    corpus: Annotated[list[str], typer.Argument(
+        help="Labelled corpus files (JSON Lines: text, labels, reason), e.g. fixtures/corpus/test*.",
+        show_default=False)],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.rich,
+    min_precision: Annotated[Optional[float], typer.Option(
+        "--min-precision", min=0.0, max=1.0, help="Exit 1 if any failure mode's precision is below this.")] = None,
+    min_recall: Annotated[Optional[float], typer.Option(
+        "--min-recall", min=0.0, max=1.0, help="Exit 1 if any failure mode's recall is below this.")] = None,
+    errors: Annotated[bool, typer.Option("--errors/--no-errors",
+                                         help="List false positives and false negatives.")] = True,
+    rubric: Annotated[Optional[str], typer.Option("--rubric", help="Rubric YAML file or bundled name.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Config file to use.")] = None,
+) -> None:
+    """Measure the rubric on a labelled corpus: precision, recall and F1 per failure mode."""
+    import json
+
+    from .evaluation import evaluate, load_corpus, render_table
+    from .runtime import resolve_settings
+
+    try:
+        settings = resolve_settings(config=config, start=None, rubric=rubric)
+        report = evaluate(load_corpus(corpus), settings.rubric, settings.options)
+    except CriticError as exc:
+        fail(str(exc), exc.exit_code)
+    shortfalls = report.shortfalls(min_precision, min_recall)
+    if format == OutputFormat.json:
+        data = report.to_dict()
+        data["shortfalls"] = shortfalls
+        if not errors:
+            data.pop("errors")
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(render_table(report, show_errors=errors))
+        for line in shortfalls:
+            typer.echo(f"below target: {line}")
+    if shortfalls:
+        raise typer.Exit(1)
 
 
 @app.callback(invoke_without_command=True)

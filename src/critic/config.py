@@ -5,6 +5,7 @@ Precedence: command-line flags > the config file > built-in defaults. `--config 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,8 +108,27 @@ def parse_config(table: dict, path: Path) -> Config:
     llm = table.get("llm", {})
     if not isinstance(llm, dict):
         raise ConfigError(f"{path}: `llm` must be a table")
+    _reject_secrets(llm, path)
     return Config(path=str(path), rubric=rubric, disable=frozenset(disable), severity=severity,
                   fail_under=fail_under, fail_on=fail_on, llm=llm)
+
+
+_SECRET_NAME = re.compile(r"(?:^|[_-])(?:api[_-]?key|key|secret|password|passwd|token|credentials?|auth|"
+                          r"authorization|bearer)$", re.IGNORECASE)
+_SECRET_VALUE = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-]{16,}|\bsk-ant-")
+
+
+def _reject_secrets(table: dict, path: Path, where: str = "llm") -> None:
+    """API keys come only from the environment: a key-like setting is an error (its value is never shown)."""
+    for key, value in table.items():
+        name = f"{where}.{key}"
+        named = _SECRET_NAME.search(str(key)) and not where.endswith(".prices")  # prices are keyed by model
+        if named or (isinstance(value, str) and _SECRET_VALUE.search(value)):
+            raise ConfigError(f"{path}: `{name}` looks like an API key; critic reads keys only from the "
+                              f"environment (OPENAI_API_KEY, ANTHROPIC_API_KEY), never from config files. Remove "
+                              f"it (and rotate the key if this file was shared)")
+        if isinstance(value, dict):
+            _reject_secrets(value, path, name)
 
 
 def validate_ids(config: Config, rule_ids: set[str], failure_modes: set[str]) -> None:

@@ -1,0 +1,212 @@
+"""LLM settings: command-line flags over `[tool.critic.llm]` over defaults.
+
+API keys are not settings: they come only from the environment (see secrets.py). A key-like entry in the config
+file is rejected by config.py before this module ever sees the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..errors import ConfigError
+
+PROVIDERS = ("openai", "anthropic")
+# OpenAI-compatible local servers: `ollama:llama3.1` = `openai:llama3.1` with this base URL
+LOCAL_ALIASES = {
+    "ollama": "http://localhost:11434/v1",
+    "vllm": "http://localhost:8000/v1",
+    "llamacpp": "http://localhost:8080/v1",
+    "lmstudio": "http://localhost:1234/v1",
+}
+STRUCTURED = ("auto", "json_schema", "function_calling", "json_mode", "none")
+DEFAULT_REWRITE_BELOW = 70
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    provider: str                      # "openai" or "anthropic" (the wire protocol)
+    model: str
+    base_url: str | None = None        # None = the provider's official endpoint
+    timeout: float = 60.0              # seconds per call
+    max_retries: int = 2               # retries of one call after a transient error (timeout, 429, 5xx)
+    max_attempts: int = 3              # answers asked for per variant before giving up (rejections are retried)
+    concurrency: int = 8               # calls in flight at once
+    variants: int = 1
+    max_cost: float | None = None      # US dollars per run
+    prices: dict = field(default_factory=dict)
+    rate_limit: float | None = None    # requests per second
+    rewrite_below: int = DEFAULT_REWRITE_BELOW
+    redact: bool = False
+    redact_names: tuple[str, ...] = ()
+    structured_output: str = "auto"
+    max_tokens: int = 600
+    temperature: float | None = None
+    backoff: float = 0.5               # first retry delay in seconds, doubled each time
+    cache: bool = True
+    send_key_to_base_url: bool = False  # flag only, never from config
+    config_path: str | None = None
+
+    @property
+    def spec(self) -> str:
+        return f"{self.provider}:{self.model}"
+
+    @property
+    def custom_base_url(self) -> bool:
+        return self.base_url is not None and not is_official(self.provider, self.base_url)
+
+
+OFFICIAL_HOSTS = {"openai": "api.openai.com", "anthropic": "api.anthropic.com"}
+OFFICIAL_URLS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
+
+
+def is_official(provider: str, base_url: str) -> bool:
+    parts = urlsplit(base_url)
+    return parts.scheme == "https" and parts.hostname == OFFICIAL_HOSTS.get(provider)
+
+
+def parse_spec(spec: str, where: str) -> tuple[str, str, str | None]:
+    """"openai:MODEL" -> ("openai", "MODEL", None); "ollama:MODEL" -> ("openai", "MODEL", local URL)."""
+    provider, sep, model = spec.partition(":")
+    provider = provider.strip().lower()
+    model = model.strip()
+    if not sep or not model:
+        raise ConfigError(f"{where}: give the model as PROVIDER:MODEL, for example openai:gpt-4o-mini, "
+                          f"anthropic:claude-haiku-4-5 or ollama:llama3.1 (got {spec!r})")
+    if provider in LOCAL_ALIASES:
+        return "openai", model, LOCAL_ALIASES[provider]
+    if provider not in PROVIDERS:
+        raise ConfigError(f"{where}: unknown provider {provider!r} (known: "
+                          f"{', '.join(PROVIDERS + tuple(LOCAL_ALIASES))}; any OpenAI-compatible server works as "
+                          f"openai:MODEL with --base-url)")
+    return provider, model, None
+
+
+KEYS = {"model", "provider", "base_url", "timeout", "max_retries", "max_attempts", "concurrency", "variants",
+        "max_cost", "prices", "rate_limit", "rewrite_below", "redact", "redact_names", "structured_output",
+        "max_tokens", "temperature", "backoff", "cache"}
+
+
+def _number(value, name: str, where: str, low: float, high: float, integer: bool = False):
+    ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
+    if isinstance(value, bool) or not ok_type or not low <= value <= high:
+        kind = "a whole number" if integer else "a number"
+        raise ConfigError(f"{where}: `{name}` must be {kind} from {low:g} to {high:g}")
+    return value
+
+
+def _validate(values: dict, where: str) -> dict:
+    out = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key in ("timeout",):
+            out[key] = float(_number(value, key, where, 0.001, 3600))
+        elif key == "max_retries":
+            out[key] = _number(value, key, where, 0, 10, integer=True)
+        elif key == "max_attempts":
+            out[key] = _number(value, key, where, 1, 10, integer=True)
+        elif key == "concurrency":
+            out[key] = _number(value, key, where, 1, 64, integer=True)
+        elif key == "variants":
+            out[key] = _number(value, key, where, 1, 10, integer=True)
+        elif key == "max_cost":
+            out[key] = float(_number(value, key, where, 0, 1e6))
+        elif key == "rate_limit":
+            out[key] = float(_number(value, key, where, 0.001, 10000))
+        elif key == "rewrite_below":
+            out[key] = _number(value, key, where, 0, 101, integer=True)
+        elif key == "max_tokens":
+            out[key] = _number(value, key, where, 16, 64000, integer=True)
+        elif key == "temperature":
+            out[key] = float(_number(value, key, where, 0, 2))
+        elif key == "backoff":
+            out[key] = float(_number(value, key, where, 0, 60))
+        elif key in ("redact", "cache"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: `{key}` must be true or false")
+            out[key] = value
+        elif key == "redact_names":
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise ConfigError(f"{where}: `redact_names` must be a list of names")
+            out[key] = tuple(v.strip() for v in value)
+        elif key == "structured_output":
+            if value not in STRUCTURED:
+                raise ConfigError(f"{where}: `structured_output` must be one of {', '.join(STRUCTURED)}")
+            out[key] = value
+        elif key == "prices":
+            out[key] = _prices(value, where)
+        elif key == "base_url":
+            out[key] = _base_url(value, where)
+        elif key in ("model", "provider"):
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{where}: `{key}` must be a string")
+            out[key] = value.strip()
+    return out
+
+
+def _base_url(value, where: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: `base_url` must be a URL")
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{where}: `base_url` must be an http(s) URL such as http://localhost:11434/v1")
+    if parts.username or parts.password:
+        raise ConfigError(f"{where}: `base_url` must not carry credentials; keys come from the environment")
+    return value.strip().rstrip("/")
+
+
+def _prices(value, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: `prices` must be a table of \"provider:model\" = {{input = USD per million "
+                          f"input tokens, output = USD per million output tokens}}")
+    prices = {}
+    for model, entry in value.items():
+        if (not isinstance(entry, dict) or set(entry) - {"input", "output"}
+                or not all(isinstance(entry.get(k), (int, float)) and not isinstance(entry.get(k), bool)
+                           and entry.get(k) >= 0 for k in ("input", "output"))):
+            raise ConfigError(f"{where}: price of {model!r} must be {{input = N, output = N}} in USD per million "
+                              f"tokens")
+        prices[str(model)] = {"input": float(entry["input"]), "output": float(entry["output"])}
+    return prices
+
+
+def resolve_llm_settings(config_llm: dict | None, flags: dict, config_path: str | None = None
+                         ) -> LLMSettings | None:
+    """None when no model is asked for (nothing will leave the machine).
+
+    `flags` holds command-line values (None = not given), under the same names as the config keys plus `llm`
+    (PROVIDER:MODEL) and `send_key_to_base_url`.
+    """
+    where = config_path or "[tool.critic.llm]"
+    raw = {str(k).replace("-", "_"): v for k, v in (config_llm or {}).items()}
+    unknown = set(raw) - KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) in [tool.critic.llm]: {', '.join(sorted(unknown))} "
+                          f"(known: {', '.join(sorted(KEYS))})")
+    merged = _validate(raw, where)
+    flag_values = {k: v for k, v in flags.items() if k in KEYS and v is not None}
+    merged.update(_validate(flag_values, "command line"))
+
+    spec_where = "--llm"
+    spec = flags.get("llm")
+    if not spec:
+        spec_where = where
+        spec = merged.get("model")
+        if spec and ":" not in spec and merged.get("provider"):
+            spec = f"{merged['provider']}:{spec}"
+    if not spec:
+        return None
+    provider, model, alias_url = parse_spec(spec, spec_where)
+    base_url = merged.get("base_url")
+    if flags.get("llm") and not flags.get("base_url") and raw.get("base_url"):
+        # the config's base URL belongs to the config's model: keep it only for the same provider
+        config_spec = merged.get("model") or ""
+        config_provider = config_spec.partition(":")[0].lower() if ":" in config_spec else merged.get("provider")
+        if config_provider and (LOCAL_ALIASES.get(config_provider) and "openai" or config_provider) != provider:
+            base_url = None
+    base_url = base_url or alias_url
+    settings = {k: v for k, v in merged.items() if k not in ("model", "provider", "base_url")}
+    return LLMSettings(provider=provider, model=model, base_url=base_url,
+                       send_key_to_base_url=bool(flags.get("send_key_to_base_url")), config_path=config_path,
+                       **settings)

@@ -1,0 +1,359 @@
+"""The rewrite pass behind `critic rewrite` and `critic review --rewrite`.
+
+Without `--llm` (or a model in [tool.critic.llm]) nothing leaves the machine: the deterministic scaffold is shown
+and critic.llm is never imported. With a model, each selected bullet gets LLM candidates that the rubric has
+verified (critic.llm.verify); `--interactive` asks accept / edit / reject for each, `--write` applies the accepted
+ones to the file (critic.edit: exact spans, atomic, with a .bak backup) and `--diff` previews the change.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+
+import typer
+
+from .models import BulletResult, DocumentResult
+
+DEFAULT_REWRITE_BELOW = 70
+
+
+@dataclass(frozen=True)
+class RewriteFlags:
+    llm: str | None = None
+    no_llm: bool = False
+    base_url: str | None = None
+    send_key_to_base_url: bool = False
+    variants: int | None = None
+    concurrency: int | None = None
+    timeout: float | None = None
+    max_retries: int | None = None
+    max_cost: float | None = None
+    rewrite_below: int | None = None
+    redact: bool = False
+    no_cache: bool = False
+    dry_run: bool = False
+    interactive: bool = False
+    write: bool = False
+    diff: bool = False
+    backup: bool = True
+
+
+def llm_requested(config, flags: RewriteFlags) -> bool:
+    llm_table = getattr(config, "llm", None) or {}
+    return not flags.no_llm and bool(flags.llm or llm_table.get("model"))
+
+
+def resolve_llm(config, flags: RewriteFlags):
+    """LLMSettings, or None when no model is asked for (critic.llm is then never imported)."""
+    if not llm_requested(config, flags):
+        return None
+    from .llm.settings import resolve_llm_settings
+
+    return resolve_llm_settings(config.llm, {
+        "llm": flags.llm, "base_url": flags.base_url, "send_key_to_base_url": flags.send_key_to_base_url,
+        "variants": flags.variants, "concurrency": flags.concurrency, "timeout": flags.timeout,
+        "max_retries": flags.max_retries, "max_cost": flags.max_cost, "rewrite_below": flags.rewrite_below,
+        "redact": True if flags.redact else None, "cache": False if flags.no_cache else None,
+    }, config.path)
+
+
+def warn(message: str) -> None:
+    typer.echo(f"critic: warning: {message}", err=True)
+
+
+def _console(buffer, color: bool | None):
+    from rich.console import Console
+
+    console = Console(file=buffer, force_terminal=color, no_color=bool(os.environ.get("NO_COLOR")) or color is False,
+                      highlight=False, emoji=False)
+    console.soft_wrap = not console.is_terminal
+    return console
+
+
+def _report_run(run) -> None:
+    if run.fatal:
+        warn(f"no LLM rewrite: {run.fatal}; showing the deterministic result")
+    for message in run.warnings:
+        warn(message)
+
+
+def _safe_run(rewriter, bullets: list[str]):
+    """The LLM pass never crashes a review: an unexpected failure is a warning and the deterministic result."""
+    try:
+        return rewriter.run(bullets)
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("CRITIC_DEBUG"):
+            raise
+        from .llm.secrets import scrub
+
+        warn(scrub(f"no LLM rewrite: {type(exc).__name__}: {exc}; showing the deterministic result"))
+        return None
+
+
+# --- critic rewrite ---------------------------------------------------------------------------------------------
+
+def rewrite_one(bullet: str, settings, flags: RewriteFlags, format_name: str, color: bool | None) -> str:
+    from .api import scaffold_rewrite
+    from .rewrite_view import render_rewrite, rewrite_dict
+
+    result, scaffold = scaffold_rewrite(bullet, rubric=settings.rubric, options=settings.options)
+    llm = resolve_llm(settings.config, flags)
+    if llm is None:
+        if flags.dry_run:
+            warn("dry run: no model asked for (--llm or a model in [tool.critic.llm]); nothing would be sent")
+        return render_rewrite(result, scaffold, format_name, color)
+    from .llm.rewriter import Rewriter
+    from .llm.view import outcome_texts, render_plan, run_dict, usage_line
+
+    rewriter = Rewriter(llm, rubric=settings.rubric, options=settings.options)
+    if flags.dry_run:
+        return render_plan(rewriter.plan([result.bullet.text]), llm, rewriter.price)
+    run = _safe_run(rewriter, [result.bullet.text])
+    if run is None:
+        return render_rewrite(result, scaffold, format_name, color)
+    _report_run(run)
+    outcome = run.outcomes[0]
+    if format_name == "json":
+        data = rewrite_dict(result, scaffold)
+        data["llm"] = {**run_dict(run), **outcome.to_dict()}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    console = _console(buffer, color)
+    console.print()
+    for line in outcome_texts(outcome, llm.spec):
+        console.print(line)
+    console.print()
+    from rich.text import Text
+
+    console.print(Text(usage_line(run), style="dim"))
+    return render_rewrite(result, scaffold, format_name, color) + buffer.getvalue()
+
+
+# --- critic review --rewrite ------------------------------------------------------------------------------------
+
+@dataclass
+class Proposal:
+    path: str
+    result: BulletResult
+    scaffold: object
+    outcome: object = None          # critic.llm.rewriter.Outcome when the LLM pass ran
+    accepted: str | None = None     # the text the user accepted (or the verified rewrite with --write)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def verified_text(self) -> str | None:
+        best = getattr(self.outcome, "best", None)
+        return best.text if best is not None else None
+
+    def to_dict(self) -> dict:
+        data = {"path": self.path, "line": self.result.bullet.line, "column": self.result.bullet.column,
+                "bullet": self.result.bullet.text, "score": self.result.score,
+                "scaffold": self.scaffold.to_dict()}
+        if self.outcome is not None:
+            data["llm"] = self.outcome.to_dict()
+        if self.accepted is not None:
+            data["accepted"] = self.accepted
+        return data
+
+
+def select(results: list[DocumentResult], threshold: int) -> list[Proposal]:
+    from .scaffold import build_scaffold
+
+    return [Proposal(path=doc.path, result=b, scaffold=build_scaffold(b))
+            for doc in results for b in doc.bullets if b.score < threshold]
+
+
+def _threshold(config, flags: RewriteFlags, llm) -> int:
+    if llm is not None:
+        return llm.rewrite_below
+    if flags.rewrite_below is not None:
+        return flags.rewrite_below
+    table = getattr(config, "llm", None) or {}
+    value = table.get("rewrite_below", table.get("rewrite-below"))
+    return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_REWRITE_BELOW
+
+
+def _proposal_texts(proposal: Proposal, spec: str | None):
+    from rich.text import Text
+
+    bullet = proposal.result.bullet
+    lines = [Text(f"{proposal.path}:{bullet.line}:{bullet.column}  score {proposal.result.score}", style="bold"),
+             Text(f"  {bullet.text}")]
+    if proposal.outcome is not None:
+        from .llm.view import outcome_texts
+
+        lines += [Text("  ") + t for t in outcome_texts(proposal.outcome, spec or "llm", indent="    ")]
+    if proposal.verified_text is None:
+        lines.append(Text("  Rewrite scaffold (fill in the [brackets]; nothing was invented):"))
+        lines.append(Text(f"    {proposal.scaffold.text}"))
+    return lines
+
+
+def _section(proposals: list[Proposal], run, threshold: int, color: bool | None) -> str:
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = _console(buffer, color)
+    console.print()
+    spec = run.settings.spec if run is not None else None
+    where = f"rewritten by {spec}, verified by the rubric" if run is not None else "deterministic scaffolds"
+    console.print(Text(f"Rewrites: {len(proposals)} bullet(s) scoring below {threshold} ({where})", style="bold"))
+    for proposal in proposals:
+        console.print()
+        for line in _proposal_texts(proposal, spec):
+            console.print(line)
+    if run is not None:
+        from .llm.view import usage_line
+
+        console.print()
+        console.print(Text(usage_line(run), style="dim"))
+    return buffer.getvalue()
+
+
+def _choice() -> str:
+    while True:
+        answer = str(typer.prompt("Accept, edit, reject, or quit? [a/e/r/q]", default="r", show_default=False))
+        answer = answer.strip().lower()[:1]
+        if answer in ("a", "e", "r", "q"):
+            return answer
+        typer.echo("  please answer a (accept), e (edit), r (reject) or q (quit)")
+
+
+def _ask(proposals: list[Proposal], run, color: bool | None, settings) -> None:
+    """--interactive: accept / edit / reject each proposal (typer.prompt reads standard input)."""
+    from .api import review_text
+
+    spec = run.settings.spec if run is not None else None
+    for index, proposal in enumerate(proposals, start=1):
+        buffer = io.StringIO()
+        console = _console(buffer, color)
+        console.print()
+        from rich.text import Text
+
+        console.print(Text(f"[{index}/{len(proposals)}]", style="bold"))
+        for line in _proposal_texts(proposal, spec):
+            console.print(line)
+        typer.echo(buffer.getvalue(), nl=False)
+        offered = proposal.verified_text or proposal.scaffold.text
+        try:
+            choice = _choice()
+            if choice == "q":
+                break
+            if choice == "r":
+                continue
+            text = offered
+            if choice == "e":
+                text = " ".join(str(typer.prompt("Your version", default=offered)).split())
+        except typer.Abort:  # end of input: treat as quit, keep what was accepted so far
+            typer.echo("")
+            break
+            rescored = review_text(text, kind="plain", rubric=settings.rubric,
+                                   options=settings.options).bullets if text else []
+            if rescored:
+                typer.echo(f"  score {proposal.result.score} -> {rescored[0].score}")
+        if text and "[" in text and "]" in text:
+            typer.echo("  note: it still has [placeholders] to fill")
+        if text:
+            proposal.accepted = text
+
+
+def _apply(proposals: list[Proposal], sources: dict[str, str], flags: RewriteFlags) -> None:
+    from .edit import apply_edits, plan_edit
+
+    by_path: dict[str, list] = {}
+    for proposal in proposals:
+        if proposal.accepted is None:
+            continue
+        if proposal.path not in sources:
+            warn(f"{proposal.path}: cannot write to standard input; not rewritten")
+            continue
+        edit, why = plan_edit(sources[proposal.path], proposal.result.bullet, proposal.accepted)
+        if edit is None:
+            warn(f"{proposal.path}:{proposal.result.bullet.line}: not rewritten: {why}")
+            continue
+        by_path.setdefault(proposal.path, []).append(edit)
+    if not by_path:
+        typer.echo("critic: no rewrite was accepted; no file changed", err=True)
+        return
+    for path, edits in by_path.items():
+        result = apply_edits(path, edits, write=flags.write, backup=flags.backup)
+        for edit, why in result.refused:
+            warn(f"{path}:{edit.line}: not rewritten: {why}")
+        if flags.diff:
+            typer.echo(result.diff, nl=False)
+        if result.written:
+            backup = f" (backup {result.backup})" if result.backup else ""
+            typer.echo(f"critic: wrote {len(result.applied)} rewrite(s) to {path}{backup}", err=True)
+        elif not flags.write:
+            typer.echo(f"critic: {len(result.applied)} rewrite(s) for {path} not written (pass --write to apply)",
+                       err=True)
+
+
+def review_rewrites(results: list[DocumentResult], paths: list[str], settings, flags: RewriteFlags, *,
+                    report: str, emit, format_name: str, color: bool | None, max_bytes: int) -> None:
+    """Append the rewrite section to the report (or merge it into the JSON), then interact and write."""
+    from .errors import CriticError
+
+    if format_name not in ("rich", "json"):
+        raise CriticError("--rewrite works with --format rich or json")
+    if flags.interactive and format_name == "json":
+        raise CriticError("--interactive needs the terminal report, not --format json")
+    if (flags.write or flags.diff) and "-" in paths:
+        raise CriticError("--write and --diff need files, not standard input")
+    llm = resolve_llm(settings.config, flags)
+    threshold = _threshold(settings.config, flags, llm)
+    proposals = select(results, threshold)
+    run = None
+    if flags.dry_run:
+        emit(report)
+        if llm is None:
+            warn("dry run: no model asked for (--llm or a model in [tool.critic.llm]); nothing would be sent")
+            return
+        from .llm.rewriter import Rewriter
+        from .llm.view import render_plan
+
+        rewriter = Rewriter(llm, rubric=settings.rubric, options=settings.options)
+        plan = render_plan(rewriter.plan([p.result.bullet.text for p in proposals]), llm, rewriter.price)
+        (sys.stderr if format_name == "json" else sys.stdout).write(plan)
+        return
+    if llm is not None and proposals:
+        from .llm.rewriter import Rewriter
+
+        run = _safe_run(Rewriter(llm, rubric=settings.rubric, options=settings.options),
+                        [p.result.bullet.text for p in proposals])
+        if run is not None:
+            _report_run(run)
+            for proposal, outcome in zip(proposals, run.outcomes):
+                proposal.outcome = outcome
+    if not flags.interactive and (flags.write or flags.diff):
+        for proposal in proposals:
+            proposal.accepted = proposal.verified_text
+    if format_name == "json":
+        data = json.loads(report)
+        data["rewrites"] = [p.to_dict() for p in proposals]
+        if run is not None:
+            from .llm.view import run_dict
+
+            data["llm"] = run_dict(run)
+        emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif flags.interactive:
+        emit(report)
+        _ask(proposals, run, color, settings)
+    else:
+        emit(report + _section(proposals, run, threshold, color))
+    if flags.write or flags.diff:
+        if not any(p.accepted for p in proposals) and llm is None and not flags.interactive:
+            typer.echo("critic: nothing to write: without --llm only deterministic scaffolds are proposed "
+                       "(use --interactive to edit them in)", err=True)
+            return
+        from .document import read_document_text
+
+        sources = {p: read_document_text(p, max_bytes=max_bytes) for p in dict.fromkeys(paths)}
+        _apply(proposals, sources, flags)
+    elif flags.interactive and any(p.accepted for p in proposals):
+        typer.echo("critic: accepted rewrites were not written (pass --write to apply them, --diff to preview)",
+                   err=True)
