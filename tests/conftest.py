@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
+
+# critic's on-disk rubric cache (src/critic/rubric/cache.py): one fresh directory per test session, so that tests
+# neither read nor fill the user's ~/.cache/critic (subprocesses inherit it through the environment)
+if "CRITIC_CACHE_DIR" not in os.environ:
+    os.environ["CRITIC_CACHE_DIR"] = tempfile.mkdtemp(prefix="critic-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["CRITIC_CACHE_DIR"], True)
 
 
 def critic_command() -> list[str]:

@@ -6,6 +6,7 @@ alternatives. Every problem is a RubricError naming the file and, where there is
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from importlib import resources
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from ..errors import RubricError
 from ..models import Severity
+from . import cache
 from .schema import COMMON_RULE_KEYS, FINDING_KINDS, RULE_KINDS, SCOPES, ChecklistEntry, Examples, Rubric, Rule
 
 TOP_KEYS = {"schema", "name", "version", "description", "extends", "disable", "failure_modes", "dimensions",
@@ -55,12 +57,17 @@ def load_rubric(name_or_path: str | Path | None = None) -> Rubric:
 
 @lru_cache(maxsize=8)
 def _load_cached(path: str) -> Rubric:
-    return _load(Path(path), seen=())
+    try:
+        key = cache.digest(Path(path).read_bytes())
+    except OSError:
+        key = None  # _load reports the problem
+    regexes = cache.regexes_for(key)  # compiled patterns of this rubric file, kept across runs (see cache.py)
+    rubric = _load(Path(path), seen=())
+    regexes.save()
+    return rubric
 
 
 def _read_yaml(path: Path) -> dict:
-    import yaml
-
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -69,6 +76,22 @@ def _read_yaml(path: Path) -> dict:
         raise RubricError(str(path), "is a directory, not a rubric file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RubricError(str(path), f"cannot be read ({exc})") from None
+    cache_name = f"yaml-{cache.digest(text.encode('utf-8'))}.json"
+    data = cache.read(cache_name)
+    if isinstance(data, dict):
+        return data
+    data = _parse_yaml(text, path)
+    try:
+        if json.loads(json.dumps(data)) == data:  # only plain JSON data is cached
+            cache.write(cache_name, data)
+    except (TypeError, ValueError):
+        pass
+    return data
+
+
+def _parse_yaml(text: str, path: Path) -> dict:
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         data = yaml.load(text, Loader=loader)
@@ -253,7 +276,8 @@ def _substitute(pattern: str, lookup, where: str, rule: str) -> str:
 
 def _check_regex(source: str, where: str, rule: str) -> None:
     try:
-        re.compile(source, re.IGNORECASE)
+        # the matcher's flags, so that the compiled pattern is the one it reuses (validity does not depend on them)
+        cache.compile(source, re.IGNORECASE | re.MULTILINE)
     except re.error as exc:
         raise RubricError(where, f"invalid regex: {exc}", rule=rule) from None
 
