@@ -149,3 +149,41 @@ def test_vocabulary_phrases_cope_with_case_hyphens_and_plurals(phrase, matches, 
         assert pattern.fullmatch(text), text
     for text in misses:
         assert not pattern.search(text), text
+
+
+CONDITIONAL_RULE = """
+  - id: {id}
+    kind: conditional
+    failure_mode: compliance-checklist
+    severity: error
+    vocabularies: {{}}
+    when: '{when}'
+    unless: ['{{money}}', '{extra}']
+    message: A message.
+    rationale: A rationale.
+    fix: A fix.
+    examples:
+      bad: [{when} the review, {when} the audit]
+      good: [{when} it for $2M, {when} it {extra}]
+"""
+
+
+def test_unless_items_silence_the_rule_each_on_their_own_and_shared_items_are_scanned_once(tmp_path):
+    from critic import review_text
+    from critic.rubric.match import compile_rubric
+
+    body = HEADER + "vocabularies:\n  money: ['re:\\$\\d+M?']\n" + "rules:\n" + "".join(
+        CONDITIONAL_RULE.format(id=rule_id, when=when, extra=extra).replace("    vocabularies: {}\n", "")
+        for rule_id, when, extra in (("gate-a", "passed", "by choice"), ("gate-b", "cleared", "with care")))
+    rubric = load_rubric(write(tmp_path, body))
+    assert len(rubric.rules[0].unless_any) == 2
+
+    def rules_on(text):
+        return [f.rule for f in review_text(f"- {text}", rubric=rubric).bullets[0].findings]
+
+    assert rules_on("passed the review") == ["gate-a"]
+    assert rules_on("passed the review for $2M") == []       # the shared item alone silences it
+    assert rules_on("passed the review by choice") == []     # so does the rule's own item
+    assert rules_on("passed the review with care") == ["gate-a"]  # another rule's item does not
+    # when patterns, {money} once, and the two rules' own items: 5 atoms, not 6
+    assert compile_rubric(rubric).pattern_count == 5

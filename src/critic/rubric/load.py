@@ -284,6 +284,14 @@ def _check_regex(source: str, where: str, rule: str) -> None:
 
 def _pattern(value, where: str, rule: str, key: str, vocabularies: dict[str, str]) -> str:
     """A pattern is a regex string or a list of them (any may match); `{vocab}` is expanded."""
+    expanded = _pattern_parts(value, where, rule, key, vocabularies)
+    source = expanded[0] if len(expanded) == 1 else "(?:" + "|".join(expanded) + ")"
+    _check_regex(source, where, rule)
+    return source
+
+
+def _pattern_parts(value, where: str, rule: str, key: str, vocabularies: dict[str, str]) -> list[str]:
+    """Each regex of a pattern (one, or the items of a list), with `{vocab}` expanded and checked."""
     if isinstance(value, str):
         parts = [value]
     elif isinstance(value, list) and value and all(isinstance(p, str) for p in value):
@@ -299,9 +307,7 @@ def _pattern(value, where: str, rule: str, key: str, vocabularies: dict[str, str
     expanded = [_substitute(p, lookup, where, rule) for p in parts]
     for p in expanded:
         _check_regex(p, where, rule)
-    source = expanded[0] if len(expanded) == 1 else "(?:" + "|".join(expanded) + ")"
-    _check_regex(source, where, rule)
-    return source
+    return expanded
 
 
 # --- rules ---------------------------------------------------------------------------------------------------
@@ -383,6 +389,8 @@ def _parse_rule(raw, where: str, vocabularies: dict[str, str], failure_modes: di
     for key in ("pattern", "when", "unless", "unless_near"):
         if key in raw:
             fields[key] = _pattern(raw[key], where, rule_id, key, vocabularies)
+    if "unless" in raw:
+        fields["unless_any"] = tuple(_pattern_parts(raw["unless"], where, rule_id, "unless", vocabularies))
     if fields.get("negation") and "negation" not in vocabularies:
         raise RubricError(where, "`negation: true` needs a `negation` vocabulary", rule=rule_id)
     if kind == "absent" and (fields.get("negation") or fields.get("unless_near")):

@@ -52,13 +52,13 @@ class CompiledRubric:
         self._atoms: list[re.Pattern] = []
         self._atom_index: dict[str, int] = {}
         negation = rubric.vocabularies.get("negation", "")
-        self._plans = []  # (rule, trigger atom, unless atom, near atom)
+        self._plans = []  # (rule, trigger atom, unless atoms, near atom)
         for rule in rubric.rules:
             near_source = rule.unless_near or (negation if rule.negation else "")
             self._plans.append((
                 rule,
                 self._atom(rule.trigger),
-                self._atom(rule.unless) if rule.kind == "conditional" and rule.unless else None,
+                self._unless_atoms(rule),
                 self._atom(near_source) if near_source else None,
             ))
         self._checklist = [(entry, self._atom(entry.pattern)) for entry in rubric.checklist]
@@ -69,6 +69,12 @@ class CompiledRubric:
         located |= {near for _, _, _, near in self._plans if near is not None}
         self._presence_only = frozenset(range(len(self._atoms))) - located
         cache.save()  # newly compiled patterns, for the next process
+
+    def _unless_atoms(self, rule: Rule) -> tuple[int, ...] | None:
+        """The atoms of a conditional rule's `unless`, any of which silences it (None: nothing can)."""
+        if rule.kind != "conditional" or not rule.unless:
+            return None
+        return tuple(self._atom(source) for source in (rule.unless_any or (rule.unless,)))
 
     def _atom(self, source: str) -> int:
         if source not in self._atom_index:
@@ -166,7 +172,7 @@ class CompiledRubric:
                     findings.append((rule, Hit(0, 0, "")))
                 continue
             span = self._first_live(text, found, trigger, near)
-            if span is None or (unless is not None and unless in found):
+            if span is None or (unless is not None and any(atom in found for atom in unless)):
                 continue
             hit = Hit(span[0], span[1], text[span[0]:span[1]])
             (signals if rule.is_signal else findings).append((rule, hit))

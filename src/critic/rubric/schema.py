@@ -46,6 +46,9 @@ class Rule:
     pattern: str = ""               # source, vocabularies expanded
     when: str = ""
     unless: str = ""
+    # the items of `unless`, one source each: the matcher scans them separately, so an item many rules share
+    # (say {business_outcome}) is scanned once per document, not once per rule
+    unless_any: tuple[str, ...] = ()
     unless_near: str = ""           # present/conditional: a match is ignored when this is found just before it
     negation: bool = False          # shorthand for unless_near = the rubric's `negation` vocabulary
 
