@@ -40,11 +40,12 @@ def test_link_urls_are_not_read_but_link_text_is():
 
 
 def test_multi_line_bullet_is_one_bullet_and_findings_point_into_the_right_line():
-    source = "- Shipped the new review flow\n  and made sure it passed the\n  launch review.\n"
+    source = "- Shipped the new intake flow\n  and made sure it passed the\n  launch review.\n"
+    # (no gate word on the first line, so the first match of the gate rule starts on the continuation line)
     result = review_text(source)
     assert len(result.bullets) == 1
     bullet = result.bullets[0]
-    assert bullet.bullet.text == "Shipped the new review flow and made sure it passed the launch review."
+    assert bullet.bullet.text == "Shipped the new intake flow and made sure it passed the launch review."
     gate = next(f for f in bullet.findings if f.rule == "compliance-gate-passed")
     assert (gate.line, gate.column) == (2, 7)  # "made sure" on the continuation line
 

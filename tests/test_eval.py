@@ -31,15 +31,15 @@ TARGET_PRECISION, TARGET_RECALL = 0.90, 0.85
 # Modes that fell short of the targets on the test split when the rubric was last tuned (on dev* only); the figures
 # and the error patterns behind them are in docs/accuracy.md. The xfail is strict: the day a mode reaches the targets
 # this test fails until the mode is taken off the list, so the list can only shrink honestly.
-SHORT_OF_TARGET = {"compliance-checklist", "tech-only-metric", "perfect-safety-claim"}
+SHORT_OF_TARGET = {"compliance-checklist"}
 
 # Regression floors: the test-split figures measured at that tuning, rounded down to the next 0.01 and minus 0.02.
 # A rubric change that loses more than that on text it was never tuned on fails here.
 FLOORS = {  # mode: (precision, recall)
-    "compliance-checklist": PLACEHOLDER_C,
-    "tech-only-metric": PLACEHOLDER_T,
-    "perfect-safety-claim": PLACEHOLDER_P,
-    "missing-tradeoff": PLACEHOLDER_M,
+    "compliance-checklist": (0.90, 0.77),  # measured 0.929 / 0.794
+    "tech-only-metric": (0.89, 0.83),  # measured 0.911 / 0.855
+    "perfect-safety-claim": (0.90, 0.83),  # measured 0.925 / 0.854
+    "missing-tradeoff": (0.92, 0.90),  # measured 0.948 / 0.925
 }
 
 
