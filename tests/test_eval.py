@@ -36,10 +36,10 @@ SHORT_OF_TARGET = {"compliance-checklist"}
 # Regression floors: the test-split figures measured at that tuning, rounded down to the next 0.01 and minus 0.02.
 # A rubric change that loses more than that on text it was never tuned on fails here.
 FLOORS = {  # mode: (precision, recall)
-    "compliance-checklist": (0.90, 0.77),  # measured 0.929 / 0.794
-    "tech-only-metric": (0.89, 0.83),  # measured 0.911 / 0.855
-    "perfect-safety-claim": (0.90, 0.83),  # measured 0.925 / 0.854
-    "missing-tradeoff": (0.92, 0.90),  # measured 0.948 / 0.925
+    "compliance-checklist": (0.92, 0.78),  # measured 0.941 / 0.804
+    "tech-only-metric": (0.88, 0.84),  # measured 0.904 / 0.860
+    "perfect-safety-claim": (0.90, 0.84),  # measured 0.923 / 0.868
+    "missing-tradeoff": (0.92, 0.90),  # measured 0.950 / 0.925
 }
 
 
