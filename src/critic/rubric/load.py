@@ -284,8 +284,12 @@ def _check_regex(source: str, where: str, rule: str) -> None:
 
 def _pattern(value, where: str, rule: str, key: str, vocabularies: dict[str, str]) -> str:
     """A pattern is a regex string or a list of them (any may match); `{vocab}` is expanded."""
-    expanded = _pattern_parts(value, where, rule, key, vocabularies)
-    source = expanded[0] if len(expanded) == 1 else "(?:" + "|".join(expanded) + ")"
+    return _joined(_pattern_parts(value, where, rule, key, vocabularies), where, rule)
+
+
+def _joined(parts: list[str], where: str, rule: str) -> str:
+    """One regex that matches where any of `parts` does."""
+    source = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
     _check_regex(source, where, rule)
     return source
 
@@ -388,9 +392,10 @@ def _parse_rule(raw, where: str, vocabularies: dict[str, str], failure_modes: di
     fields["dimension"] = dimension
     for key in ("pattern", "when", "unless", "unless_near"):
         if key in raw:
-            fields[key] = _pattern(raw[key], where, rule_id, key, vocabularies)
-    if "unless" in raw:
-        fields["unless_any"] = tuple(_pattern_parts(raw["unless"], where, rule_id, "unless", vocabularies))
+            parts = _pattern_parts(raw[key], where, rule_id, key, vocabularies)
+            fields[key] = _joined(parts, where, rule_id)
+            if key == "unless":
+                fields["unless_any"] = tuple(parts)
     if fields.get("negation") and "negation" not in vocabularies:
         raise RubricError(where, "`negation: true` needs a `negation` vocabulary", rule=rule_id)
     if kind == "absent" and (fields.get("negation") or fields.get("unless_near")):
