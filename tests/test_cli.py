@@ -103,7 +103,7 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 @pytest.mark.parametrize("bullet", [
     "Ensured our model passed all safety benchmarks",
     "Built an RLHF pipeline that cut toxic outputs 15%",
-    "Eliminated all hallucinations and safety issues in the new model version",
+    "Got rid of every hallucination and safety problem in the latest model release",
     "Helped with the 3 launches of the moderation API in 2024",
     "Worked nights reviewing 400 transcripts by hand",
 ])
