@@ -43,7 +43,7 @@ def review_parsed(parsed: ParsedDocument, rubric: Rubric, options: ReviewOptions
     compiled = compiled or compile_rubric(rubric)
     bullets = parsed.bullets
     texts = [b.text for b in bullets] + [b.text for b in parsed.blocks]
-    found_all = compiled.scan(texts, all_spans=False)
+    found_all = compiled.scan(texts, all_spans=False, lazy_unless=True)
 
     results = []
     bullet_scores = []

@@ -68,6 +68,15 @@ class CompiledRubric:
         located = {trigger for rule, trigger, _, _ in self._plans if rule.scope == "bullet" and rule.kind != "absent"}
         located |= {near for _, _, _, near in self._plans if near is not None}
         self._presence_only = frozenset(range(len(self._atoms))) - located
+        # atoms used only in `unless`: a text needs them only when a trigger of their rule matched it
+        needed_elsewhere = located | {trigger for _, trigger, _, _ in self._plans}
+        needed_elsewhere |= {atom for _, atom in self._checklist}
+        self._unless_by_trigger: dict[int, set[int]] = {}
+        for _, trigger, unless, _ in self._plans:
+            lazy = set(unless or ()) - needed_elsewhere
+            if lazy:
+                self._unless_by_trigger.setdefault(trigger, set()).update(lazy)
+        self._unless_only = frozenset().union(*self._unless_by_trigger.values())
         cache.save()  # newly compiled patterns, for the next process
 
     def _unless_atoms(self, rule: Rule) -> tuple[int, ...] | None:
@@ -96,12 +105,17 @@ class CompiledRubric:
     def pattern_count(self) -> int:
         return len(self._atoms)
 
-    def scan(self, texts: list[str], all_spans: bool = True) -> list[dict[int, list[tuple[int, int]]]]:
+    def scan(self, texts: list[str], all_spans: bool = True,
+             lazy_unless: bool = False) -> list[dict[int, list[tuple[int, int]]]]:
         """For each text, {atom index: [(start, end), ...]} of the atoms that match it (at most 16 spans each).
 
         `all_spans=False` (what the engine uses) keeps only the first span of atoms that rules only test for
         presence (`unless`, `absent`, document rules, checklist), which lets the scan skip the rest of that text.
         Either way the spans are those of each atom's `finditer` over the joined texts.
+
+        `lazy_unless=True` (what the engine uses) may leave out atoms used only in `unless` wherever none of their
+        rules' triggers matched, so `evaluate` gives the same findings: on small documents (Python's engine) those
+        atoms are then searched only in the texts that need them, which skips most of their cost.
         """
         results: list[dict[int, list[tuple[int, int]]]] = [{} for _ in texts]
         if not texts:
@@ -117,7 +131,10 @@ class CompiledRubric:
         hay = fastscan.haystack(joined) if accelerator is not None else b""
         unanchored = accelerator.unanchored if accelerator is not None else None
         length = len(joined)
+        deferred = lazy_unless and accelerator is None
         for index, atom in enumerate(self._atoms):
+            if deferred and index in self._unless_only:
+                continue
             cap = 1 if not all_spans and index in self._presence_only else MAX_MATCHES_PER_TEXT
             twin = accelerator.twin(index) if accelerator is not None else None
             if twin is None:  # Python's engine: the plain loop
@@ -147,7 +164,21 @@ class CompiledRubric:
                     pos = max(pos, starts[full + 1] - 2)
         if accelerator is not None:
             cache.save()  # RE2 translations made on first use, for the next process
+        if deferred:
+            self._search_unless(texts, results)
         return results
+
+    def _search_unless(self, texts: list[str], results: list[dict]) -> None:
+        """The deferred `unless` atoms, searched only in the texts where a trigger of their rule matched."""
+        for text, found in zip(texts, results):
+            needed = set()
+            for trigger in list(found):
+                needed |= self._unless_by_trigger.get(trigger, set())
+            for index in needed:
+                for m in self._atoms[index].finditer(text):
+                    if m.end() > m.start():  # empty matches never count (see _record)
+                        found[index] = [m.span()]
+                        break
 
     def _first_live(self, text: str, found: dict, trigger: int, near: int | None) -> tuple[int, int] | None:
         spans = found.get(trigger)
