@@ -31,15 +31,15 @@ TARGET_PRECISION, TARGET_RECALL = 0.90, 0.85
 # Modes that fell short of the targets on the test split when the rubric was last tuned (on dev* only); the figures
 # and the error patterns behind them are in docs/accuracy.md. The xfail is strict: the day a mode reaches the targets
 # this test fails until the mode is taken off the list, so the list can only shrink honestly.
-SHORT_OF_TARGET = {"compliance-checklist"}
+SHORT_OF_TARGET: set[str] = set()
 
 # Regression floors: the test-split figures measured at that tuning, rounded down to the next 0.01 and minus 0.02.
 # A rubric change that loses more than that on text it was never tuned on fails here.
 FLOORS = {  # mode: (precision, recall)
-    "compliance-checklist": (0.92, 0.78),  # measured 0.941 / 0.804
-    "tech-only-metric": (0.88, 0.84),  # measured 0.904 / 0.860
-    "perfect-safety-claim": (0.90, 0.84),  # measured 0.923 / 0.868
-    "missing-tradeoff": (0.92, 0.90),  # measured 0.950 / 0.925
+    "compliance-checklist": (0.93, 0.86),  # measured 0.959 / 0.883
+    "tech-only-metric": (0.90, 0.84),  # measured 0.926 / 0.866
+    "perfect-safety-claim": (0.91, 0.85),  # measured 0.938 / 0.879
+    "missing-tradeoff": (0.92, 0.90),  # measured 0.950 / 0.930
 }
 
 
