@@ -205,4 +205,4 @@ def test_no_api_key_appears_in_any_output_log_or_cache_file(tmp_path):
     files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
     assert files, "the verified results were cached"
     for path in files:
-        assert key not in path.read_text(encoding="utf-8")
+        assert key.encode() not in path.read_bytes()  # text and binary cache files alike

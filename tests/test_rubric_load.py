@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from critic import RubricError, load_rubric
 from critic.rubric.load import phrase_to_regex
 
-from .conftest import run_critic
+from .conftest import FIXTURES, run_critic
 
 GOOD_RULE = """
   - id: {id}
@@ -187,3 +188,42 @@ def test_unless_items_silence_the_rule_each_on_their_own_and_shared_items_are_sc
     assert rules_on("passed the review with care") == ["gate-a"]  # another rule's item does not
     # when patterns, {money} once, and the two rules' own items: 5 atoms, not 6
     assert compile_rubric(rubric).pattern_count == 5
+
+
+def test_shared_word_boundaries_are_factored_only_where_that_is_exact():
+    from critic.rubric.load import _boundary_sequence, _factor_word_boundaries
+
+    assert _boundary_sequence(r"\bfoo(?:a|b)")
+    assert _boundary_sequence(r"\b[|(]x\|y")  # a | or ( inside a class or escaped is not structure
+    assert not _boundary_sequence(r"\bzero\s+since\b|:\s*none")  # top-level |: the \b covers one branch only
+    assert not _boundary_sequence(r"\b(a|b)|c")
+    assert not _boundary_sequence("foo")
+    alternatives = [(r"\bfoo", True), (r"\bbar", True), ("x", False), (r"\bbaz", True)]
+    assert _factor_word_boundaries(alternatives) == [r"\b(?:foo|bar)", "x", r"\bbaz"]
+
+
+def test_factored_vocabularies_match_exactly_like_the_plain_alternation():
+    """Every vocabulary of the default rubric, factored as the loader does, finds the same spans as the plain
+    alternation of its terms, on the corpus texts."""
+    import json
+
+    from critic.rubric import load
+
+    calls = []
+    original = load._factor_word_boundaries
+    try:
+        load._factor_word_boundaries = lambda alternatives: calls.append(alternatives) or original(alternatives)
+        load._load_cached.cache_clear()
+        load.load_rubric()
+    finally:
+        load._factor_word_boundaries = original
+        load._load_cached.cache_clear()
+    texts = [json.loads(line)["text"] for line in (FIXTURES / "corpus" / "dev-o.jsonl").read_text().splitlines()]
+    joined = "\n\x00\n".join(texts)
+    factored_somewhere = False
+    for alternatives in calls:
+        plain = re.compile("(?:" + "|".join(source for source, _ in alternatives) + ")", re.I | re.M)
+        factored = re.compile("(?:" + "|".join(original(alternatives)) + ")", re.I | re.M)
+        factored_somewhere |= plain.pattern != factored.pattern
+        assert [m.span() for m in plain.finditer(joined)] == [m.span() for m in factored.finditer(joined)]
+    assert factored_somewhere

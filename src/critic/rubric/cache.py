@@ -5,12 +5,14 @@ vocabulary alternations) and importing and running the YAML parser. Both are pur
 their results are kept in the user's cache directory (`$CRITIC_CACHE_DIR`, else `$XDG_CACHE_HOME/critic`, else
 `~/.cache/critic`; `CRITIC_NO_CACHE=1` turns the cache off):
 
-- `yaml-<sha256 of the rubric file>.json`: the YAML document as JSON (only when it is plain JSON data);
-- `regex-<sha256 of the rubric file>.json`: for each (pattern, flags) compiled while loading and matching that
+- `yaml-<sha256 of the rubric file>.bin`: the YAML document (only when it is plain JSON data);
+- `regex-<sha256 of the rubric file>.bin`: for each (pattern, flags) compiled while loading and matching that
   rubric, the code that Python's regex compiler produced, rebuilt with `_sre.compile` as `re.compile` itself does.
   Entries are looked up by the exact pattern text and flags, never by the rubric, so a stale file can only miss.
 
-Every file records the Python version and regex-engine magic number it was made by, and a SHA-256 of its payload.
+Every file is one JSON header line (format, the Python version and regex-engine magic number it was made by, a
+SHA-256 of the payload) and then the payload in `marshal` format, which this interpreter reads about four times
+faster than JSON (the compiled code of the default rubric is several megabytes).
 Anything unexpected - a missing, truncated, corrupt, foreign or unwritable file, a changed private API - means the
 cache is ignored and the normal path (yaml, re.compile) runs: the cache can make a run faster, never different.
 """
@@ -19,13 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import re
 import sys
 import tempfile
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2  # 1: JSON payload; 2: marshal payload
 KEEP_FILES = 48  # most recent cache files kept; older ones are removed when a new one is written
 
 try:
@@ -65,7 +68,7 @@ def read(name: str):
         if (not isinstance(header, dict) or header.get("format") != FORMAT or header.get("engine") != _ENGINE
                 or header.get("sha256") != digest(body)):
             return None
-        return json.loads(body)
+        return marshal.loads(body)
     except Exception:  # noqa: BLE001 - a cache problem is never the user's problem
         return None
 
@@ -73,15 +76,15 @@ def read(name: str):
 def write(name: str, payload) -> None:
     """Store `payload` (JSON data) under `name`, atomically; failures are ignored.
 
-    The file is one line of header (format, engine, SHA-256 of the rest) and then the payload as JSON."""
+    The file is one line of header (format, engine, SHA-256 of the rest) and then the payload, marshalled."""
     directory = cache_dir()
     if directory is None:
         return
     try:
-        body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        body = marshal.dumps(payload)
         header = json.dumps({"format": FORMAT, "engine": _ENGINE, "sha256": digest(body)}).encode("utf-8")
         directory.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        handle, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".bin")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(header + b"\n" + body)
@@ -95,7 +98,8 @@ def write(name: str, payload) -> None:
 
 
 def _prune(directory: Path) -> None:
-    files = sorted(directory.glob("*-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    files = [p for p in directory.glob("*-*.*") if not p.name.startswith(".")]  # older formats' .json too
+    files.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[KEEP_FILES:]:
         try:
             old.unlink()
@@ -106,7 +110,7 @@ def _prune(directory: Path) -> None:
 # --- regular expressions -------------------------------------------------------------------------------------
 
 class RegexCache:
-    """Compiled patterns for one rubric file, backed by `regex-<digest>.json`."""
+    """Compiled patterns for one rubric file, backed by `regex-<digest>.bin`."""
 
     def __init__(self, key: str | None):
         self.key = key
@@ -114,7 +118,7 @@ class RegexCache:
         self.compiled: dict[tuple[str, int], re.Pattern] = {}
         self.dirty = False
         if key is not None and _ENGINE is not None:
-            stored = read(f"regex-{key}.json")
+            stored = read(f"regex-{key}.bin")
             if isinstance(stored, dict):
                 self.entries = stored
 
@@ -141,7 +145,7 @@ class RegexCache:
         return pattern
 
     def translation(self, pattern: re.Pattern, translate):
-        """`translate(pattern)` (fastscan.translate: JSON data, or an exception), remembered like compiled code."""
+        """`translate(pattern)` (fastscan.translate: plain data, or an exception), remembered like compiled code."""
         entry_key = f"re2-2:{int(pattern.flags)}:{pattern.pattern}"  # bump when translate() changes
         entry = self.entries.get(entry_key)
         if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], bool):
@@ -160,7 +164,7 @@ class RegexCache:
 
     def save(self) -> None:
         if self.dirty and self.key is not None:
-            write(f"regex-{self.key}.json", self.entries)
+            write(f"regex-{self.key}.bin", self.entries)
             self.dirty = False
 
 
@@ -178,7 +182,8 @@ def _compile_with_code(source: str, flags: int):
         indexgroup = [None] * parsed.state.groups
         for name, index in groupindex.items():
             indexgroup[index] = name
-        entry = [flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex, indexgroup]
+        entry = [int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1, groupindex,
+                 indexgroup]  # plain ints: the entry is marshalled
         pattern = _rebuild(source, flags, entry)
         if pattern is None:
             return re.compile(source, flags), None

@@ -76,7 +76,7 @@ def _read_yaml(path: Path) -> dict:
         raise RubricError(str(path), "is a directory, not a rubric file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RubricError(str(path), f"cannot be read ({exc})") from None
-    cache_name = f"yaml-{cache.digest(text.encode('utf-8'))}.json"
+    cache_name = f"yaml-{cache.digest(text.encode('utf-8'))}.bin"
     data = cache.read(cache_name)
     if isinstance(data, dict):
         return data
@@ -212,6 +212,52 @@ def phrase_to_regex(phrase: str) -> str:
     return prefix + body + suffix
 
 
+_ESCAPES_AND_CLASSES = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]])*\]")  # an escaped character; a [class]
+_STRUCTURE = re.compile(r"[()|]")
+
+
+def _boundary_sequence(term: str) -> bool:
+    """True when a vocabulary term (as written, before `{name}` references are expanded: those always expand to a
+    group) is `\\b` followed by a sequence with no top-level `|`, so that the `\\b` can be shared."""
+    if not term.startswith(r"\b"):
+        return False
+    if "|" not in term:
+        return True
+    depth = 0
+    for token in _STRUCTURE.findall(_ESCAPES_AND_CLASSES.sub("", term)):
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif depth == 0:
+            return False
+    return True
+
+
+def _factor_word_boundaries(alternatives: list[tuple[str, bool]]) -> list[str]:
+    """`\\bA|\\bB|C|\\bD` -> `\\b(?:A|B)|C|\\bD`: the same matches in the same order of preference, but
+    Python's engine tests the shared `\\b` once per position instead of once per term, which roughly halves the
+    cost of large vocabularies inside words."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush():
+        if len(run) > 1:
+            out.append(r"\b(?:" + "|".join(term[2:] for term in run) + ")")
+        else:
+            out.extend(run)
+        run.clear()
+
+    for term, shares_boundary in alternatives:
+        if shares_boundary:
+            run.append(term)
+        else:
+            flush()
+            out.append(term)
+    flush()
+    return out
+
+
 def _raw_vocabularies(value, where: str) -> dict[str, list[str]]:
     if not isinstance(value, dict):
         raise RubricError(where, "`vocabularies` must map names to lists of terms")
@@ -238,14 +284,14 @@ def _expand_vocabularies(raw: dict[str, list[str]], inherited: dict[str, str], w
         alternatives = []
         for term in raw[name]:
             if term.startswith("re:"):
-                source = _substitute(term[3:].strip(), lambda ref: lookup(ref, stack + (name,)),
-                                     where, f"vocabulary {name}")
+                written = term[3:].strip()
+                source = _substitute(written, lambda ref: lookup(ref, stack + (name,)), where, f"vocabulary {name}")
             else:
-                source = phrase_to_regex(term)
-            alternatives.append(source)
+                written = source = phrase_to_regex(term)
+            alternatives.append((source, _boundary_sequence(written)))
         # longest first, so that the reported match is the most specific term
-        alternatives.sort(key=len, reverse=True)
-        source = "(?:" + "|".join(alternatives) + ")"
+        alternatives.sort(key=lambda alternative: len(alternative[0]), reverse=True)
+        source = "(?:" + "|".join(_factor_word_boundaries(alternatives)) + ")"
         _check_regex(source, where, f"vocabulary {name}")
         expanded[name] = source
         return source
