@@ -74,7 +74,7 @@ def read(name: str):
 
 
 def write(name: str, payload) -> None:
-    """Store `payload` (JSON data) under `name`, atomically; failures are ignored.
+    """Store `payload` (plain data: dicts, lists, strings, numbers) under `name`, atomically; failures are ignored.
 
     The file is one line of header (format, engine, SHA-256 of the rest) and then the payload, marshalled."""
     directory = cache_dir()

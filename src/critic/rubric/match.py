@@ -171,9 +171,7 @@ class CompiledRubric:
     def _search_unless(self, texts: list[str], results: list[dict]) -> None:
         """The deferred `unless` atoms, searched only in the texts where a trigger of their rule matched."""
         for text, found in zip(texts, results):
-            needed = set()
-            for trigger in list(found):
-                needed |= self._unless_by_trigger.get(trigger, set())
+            needed = set().union(*(self._unless_by_trigger.get(atom, ()) for atom in found))
             for index in needed:
                 for m in self._atoms[index].finditer(text):
                     if m.end() > m.start():  # empty matches never count (see _record)
