@@ -36,10 +36,10 @@ SHORT_OF_TARGET: set[str] = set()
 # Regression floors: the test-split figures measured at that tuning, rounded down to the next 0.01 and minus 0.02.
 # A rubric change that loses more than that on text it was never tuned on fails here.
 FLOORS = {  # mode: (precision, recall)
-    "compliance-checklist": (0.93, 0.86),  # measured 0.959 / 0.883
-    "tech-only-metric": (0.90, 0.84),  # measured 0.926 / 0.866
-    "perfect-safety-claim": (0.91, 0.85),  # measured 0.938 / 0.879
-    "missing-tradeoff": (0.92, 0.90),  # measured 0.950 / 0.930
+    "compliance-checklist": (0.94, 0.88),  # measured 0.962 / 0.904
+    "tech-only-metric": (0.90, 0.85),  # measured 0.925 / 0.873
+    "perfect-safety-claim": (0.92, 0.85),  # measured 0.946 / 0.877
+    "missing-tradeoff": (0.92, 0.91),  # measured 0.948 / 0.932
 }
 
 
