@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 FORMAT = 2  # 1: JSON payload; 2: marshal payload
+SUFFIX = ".bin"  # of every cache file this format writes
 KEEP_FILES = 48  # most recent cache files kept; older ones are removed when a new one is written
 
 try:
@@ -84,7 +85,7 @@ def write(name: str, payload) -> None:
         body = marshal.dumps(payload)
         header = json.dumps({"format": FORMAT, "engine": _ENGINE, "sha256": digest(body)}).encode("utf-8")
         directory.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".bin")
+        handle, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=SUFFIX)
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(header + b"\n" + body)
@@ -118,7 +119,7 @@ class RegexCache:
         self.compiled: dict[tuple[str, int], re.Pattern] = {}
         self.dirty = False
         if key is not None and _ENGINE is not None:
-            stored = read(f"regex-{key}.bin")
+            stored = read(f"regex-{key}{SUFFIX}")
             if isinstance(stored, dict):
                 self.entries = stored
 
@@ -164,7 +165,7 @@ class RegexCache:
 
     def save(self) -> None:
         if self.dirty and self.key is not None:
-            write(f"regex-{self.key}.bin", self.entries)
+            write(f"regex-{self.key}{SUFFIX}", self.entries)
             self.dirty = False
 
 

@@ -76,7 +76,7 @@ def _read_yaml(path: Path) -> dict:
         raise RubricError(str(path), "is a directory, not a rubric file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RubricError(str(path), f"cannot be read ({exc})") from None
-    cache_name = f"yaml-{cache.digest(text.encode('utf-8'))}.bin"
+    cache_name = f"yaml-{cache.digest(text.encode('utf-8'))}{cache.SUFFIX}"
     data = cache.read(cache_name)
     if isinstance(data, dict):
         return data
