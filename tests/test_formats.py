@@ -287,3 +287,20 @@ def test_output_into_a_directory_is_one_line_error(workdir):
 def test_unknown_format_is_a_usage_error(workdir):
     proc = run_critic("review", "-f", "xml", "doc.md", cwd=workdir)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_json_findings_carry_the_span_of_the_words_that_triggered_them():
+    """Every bullet finding names where its words sit in the bullet text (start, end, text), so reports can
+    highlight them; a document-level finding has no words (0, 0)."""
+    from critic import review_file
+
+    result = review_file(FIXTURES / "sample-dossier.md")
+    spans = 0
+    for bullet in result.to_dict()["bullets"]:
+        for finding in bullet["findings"] + bullet["suppressed"]:
+            span = finding["span"]
+            assert bullet["text"][span["start"]:span["end"]] == span["text"] == finding["match"]
+            spans += span["end"] > span["start"]
+    assert spans >= 10
+    weak = review_file(FIXTURES / "weak-dossier.md").to_dict()
+    assert all(f["span"] == {"start": 0, "end": 0, "text": ""} for f in weak["document_findings"])

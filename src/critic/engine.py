@@ -27,14 +27,14 @@ class ReviewOptions:
         return self.severity.get(rule.id) or self.severity.get(rule.failure_mode) or rule.severity
 
 
-def _finding(rule: Rule, bullet: Bullet | None, start: int, match: str, severity: Severity) -> Finding:
+def _finding(rule: Rule, bullet: Bullet | None, start: int, end: int, match: str, severity: Severity) -> Finding:
     line, column = bullet.position(start) if bullet is not None else (1, 1)
     suppression = None
     if bullet is not None:
         suppression = next((s for s in bullet.suppressions if s.covers(rule.id, rule.failure_mode)), None)
     return Finding(rule=rule.id, failure_mode=rule.failure_mode, severity=severity, line=line, column=column,
                    message=rule.message, fix=rule.fix, match=match, suppressed=suppression is not None,
-                   suppression_reason=suppression.reason if suppression else "")
+                   suppression_reason=suppression.reason if suppression else "", start=start, end=end)
 
 
 def review_parsed(parsed: ParsedDocument, rubric: Rubric, options: ReviewOptions | None = None,
@@ -55,7 +55,7 @@ def review_parsed(parsed: ParsedDocument, rubric: Rubric, options: ReviewOptions
             if options.is_disabled(rule):
                 continue
             severity = options.severity_for(rule)
-            finding = _finding(rule, bullet, hit.start, hit.match, severity)
+            finding = _finding(rule, bullet, hit.start, hit.end, hit.match, severity)
             findings.append(finding)
             if not finding.suppressed:
                 scored.append((finding, rule.dimension, rule.points or rubric.severity_points[severity.value]))
@@ -70,7 +70,7 @@ def review_parsed(parsed: ParsedDocument, rubric: Rubric, options: ReviewOptions
     if bullets:
         for rule in compiled.document_findings(found_all[:len(bullets)]):
             if not options.is_disabled(rule):
-                document_findings.append(_finding(rule, None, 0, "", options.severity_for(rule)))
+                document_findings.append(_finding(rule, None, 0, 0, "", options.severity_for(rule)))
 
     checklist = _checklist(compiled, parsed, found_all)
     penalty = sum(rubric.severity_points[f.severity.value] // 2 for f in document_findings)

@@ -88,6 +88,8 @@ class Finding:
     suppressed: bool = False
     suppression_reason: str = ""
     baseline: str = ""  # "" = no baseline in use; "known" = recorded in the baseline (never fails); "new"
+    start: int = 0      # where `match` sits in the bullet's text: text[start:end] == match (0, 0 for a whole-bullet
+    end: int = 0        # or document finding, which has no words to point at)
 
     @property
     def known(self) -> bool:
@@ -103,6 +105,7 @@ class Finding:
             "message": self.message,
             "fix": self.fix,
             "match": self.match,
+            "span": {"start": self.start, "end": self.end, "text": self.match},
         }
         if self.suppressed:
             data["suppressed"] = True
