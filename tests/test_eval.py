@@ -99,3 +99,55 @@ def test_eval_bad_corpus_is_one_line_exit_2(tmp_path, content, message):
     proc = run_critic("eval", str(corpus))
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+GROUP_RUBRIC = """schema: 2
+failure_modes: {perfect-safety-claim: Absolute., tech-only-metric: Technical.}
+dimensions: {credibility: Belief.}
+rules:
+  - id: absolute
+    kind: present
+    failure_mode: perfect-safety-claim
+    pattern: [eliminated all, zero risk]
+    message: m
+    rationale: r
+    fix: f
+    examples: {bad: [eliminated all bugs, zero risk now], good: [cut bugs 3%, some risk]}
+  - id: latency
+    kind: present
+    failure_mode: tech-only-metric
+    pattern: [latency]
+    message: m
+    rationale: r
+    fix: f
+    examples: {bad: [cut latency, latency fell], good: [cut churn, grew revenue]}
+"""
+
+
+def test_eval_by_group_and_the_confusion_between_modes(tmp_path):
+    rubric = tmp_path / "r.yaml"
+    rubric.write_text(GROUP_RUBRIC)
+    rows = [  # (group, text, labels)
+        ("alpha/one", "Eliminated all bugs in the parser.", ["perfect-safety-claim"]),
+        ("alpha/one", "Cut latency 40%.", ["tech-only-metric"]),
+        ("beta/two", "Zero risk of outages now.", ["tech-only-metric"]),        # raised as perfect: confused
+        ("beta/two", "Grew revenue 12%.", []),
+        ("beta/two", "Latency is fine and churn fell.", []),                    # a false alarm
+    ]
+    corpus = tmp_path / "real.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"r{i}", "text": t, "labels": labels, "group": g}) + "\n"
+                              for i, (g, t, labels) in enumerate(rows)))
+    data = json.loads(run_critic("eval", str(corpus), "--rubric", str(rubric), "--by", "group", "--format",
+                                 "json").stdout)
+    groups = {g["group"]: {m["failure_mode"]: m for m in g["failure_modes"]} for g in data["groups"]}
+    assert set(groups) == {"alpha/one", "beta/two"}
+    assert groups["alpha/one"]["tech-only-metric"]["tp"] == 1 and groups["beta/two"]["tech-only-metric"]["fp"] == 1
+    assert groups["beta/two"]["tech-only-metric"]["fn"] == 1
+    assert data["confusion"]["tech-only-metric"]["perfect-safety-claim"] == 1
+    assert data["confusion"]["(clean)"]["tech-only-metric"] == 1 and data["confusion"]["(clean)"]["(nothing)"] == 1
+    assert "groups" not in json.loads(run_critic("eval", str(corpus), "--rubric", str(rubric), "--format",
+                                                 "json").stdout)
+    text = run_critic("eval", str(corpus), "--rubric", str(rubric), "--by", "group", "--no-errors").stdout
+    assert "Confusion" in text and "By group" in text and "beta/two" in text
+    assert "Zero risk" not in text  # --no-errors prints figures only, never the bullets
+    assert run_critic("eval", str(corpus), "--by", "file").returncode == 2

@@ -19,7 +19,7 @@ from critic.report.github import escape_data, escape_property
 from .conftest import FIXTURES, run_critic
 
 TINY_RUBRIC = r"""
-schema: 1
+schema: 2
 name: tiny
 version: "1"
 failure_modes:
@@ -36,7 +36,7 @@ rules:
     failure_mode: perfect-safety-claim
     severity: error
     dimension: credibility
-    pattern: '\beliminated all\b'
+    pattern: 'eliminated all'
     message: "Absolute claim: 100% safe, no risk, done."
     rationale: Experienced readers do not believe perfect safety.
     fix: Give the measured reduction, for example from 4% to 1%.
@@ -61,7 +61,7 @@ rules:
     failure_mode: missing-tradeoff
     severity: warning
     dimension: judgment
-    pattern: '\btrade-?off\b'
+    pattern: [trade-off, tradeoff]
     message: No bullet shows a trade-off.
     rationale: A Lead dossier shows a hard call.
     fix: Add one trade-off story.

@@ -367,10 +367,17 @@ def rules(
 
 @app.command()
 def explain(
-    rule_id: Annotated[str, typer.Argument(help="A rule id from `critic rules`.", show_default=False)],
+    rule_id: Annotated[Optional[str], typer.Argument(
+        help="A rule id from `critic rules`; with --text and no rule, every rule that matched.",
+        show_default=False)] = None,
+    text: Annotated[Optional[str], typer.Option(
+        "--text", help="Trace how the rule reads this bullet: each phrase matched, its clause, what silenced it.",
+        show_default=False)] = None,
+    all_rules: Annotated[bool, typer.Option("--all", help="With --text: also list rules that found nothing.")
+                         ] = False,
     rubric: Annotated[Optional[str], typer.Option("--rubric", help="Rubric YAML file or bundled name.")] = None,
 ) -> None:
-    """Show a rule's rationale, how to fix it and its examples."""
+    """Show a rule's rationale, how to fix it and its examples; with --text, trace how it reads a bullet."""
     import difflib
 
     from .rubric.load import load_rubric
@@ -379,14 +386,29 @@ def explain(
         loaded = load_rubric(rubric)
     except CriticError as exc:
         fail(str(exc), exc.exit_code)
-    rule = loaded.rule(rule_id)
-    if rule is None:
+    if rule_id is None and text is None:
+        fail("give a rule id (see `critic rules`), or --text \"BULLET\" to trace every rule")
+    rule = loaded.rule(rule_id) if rule_id is not None else None
+    if rule_id is not None and rule is None:
         by_mode = [r.id for r in loaded.rules if r.failure_mode == rule_id]
-        if by_mode:
+        if by_mode and text is None:
             fail(f"{rule_id!r} is a failure mode; its rules are: {', '.join(by_mode)}")
-        close = difflib.get_close_matches(rule_id, [r.id for r in loaded.rules], n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else " (see `critic rules`)"
-        fail(f"no rule {rule_id!r} in {loaded.fingerprint}{hint}")
+        if not by_mode:
+            close = difflib.get_close_matches(rule_id, [r.id for r in loaded.rules], n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else " (see `critic rules`)"
+            fail(f"no rule {rule_id!r} in {loaded.fingerprint}{hint}")
+    if text is not None:
+        from .rubric.trace import Tracer, render
+        from .text import normalize, squash
+
+        bullet = squash(normalize(text))
+        if not bullet:
+            fail("the text to trace is empty")
+        ids = None if rule_id is None else ([rule.id] if rule else [r.id for r in loaded.rules
+                                                                     if r.failure_mode == rule_id])
+        found, clauses, traces = Tracer(loaded).trace(bullet, ids)
+        sys.stdout.write(render(bullet, found, clauses, traces, loaded, show_silent=all_rules or ids is not None))
+        return
     kind = f"signal, +{rule.points} {rule.dimension}" if rule.is_signal else \
         f"{rule.severity.value}, failure mode {rule.failure_mode}"
     lines = [f"{rule.id} ({kind})", "", rule.message, "", "Why: " + rule.rationale, "", "Fix: " + rule.fix, ""]
@@ -397,6 +419,8 @@ def explain(
     lines += [f"  - {' / '.join(e.splitlines())}" for e in first]
     lines.append(f"{bad_label if rule.is_signal else good_label}:")
     lines += [f"  - {' / '.join(e.splitlines())}" for e in second]
+    lines.append("")
+    lines.append(f"Trace a bullet: critic explain {rule.id} --text \"...\"")
     typer.echo("\n".join(lines))
 
 
@@ -412,15 +436,20 @@ def eval_(
         "--min-recall", min=0.0, max=1.0, help="Exit 1 if any failure mode's recall is below this.")] = None,
     errors: Annotated[bool, typer.Option("--errors/--no-errors",
                                          help="List false positives and false negatives.")] = True,
+    by: Annotated[Optional[str], typer.Option(
+        "--by", help="Also break the figures down by `group` (the corpus file, or a record's \"group\" field).",
+        show_default=False)] = None,
     rubric: Annotated[Optional[str], typer.Option("--rubric", help="Rubric YAML file or bundled name.")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Config file to use.")] = None,
 ) -> None:
     """Measure the rubric on a labelled corpus: precision, recall and F1 per failure mode."""
     import json
 
-    from .evaluation import evaluate, load_corpus, render_table
+    from .evaluation import evaluate, load_corpus, render_confusion, render_errors, render_groups, render_table
     from .runtime import resolve_settings
 
+    if by not in (None, "group"):
+        fail(f"--by accepts only `group`, not {by!r}")
     try:
         settings = resolve_settings(config=config, start=None, rubric=rubric)
         report = evaluate(load_corpus(corpus), settings.rubric, settings.options)
@@ -432,9 +461,16 @@ def eval_(
         data["shortfalls"] = shortfalls
         if not errors:
             data.pop("errors")
+        if by is None:
+            data.pop("groups")
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(render_table(report, show_errors=errors))
+        sections = [render_table(report), render_confusion(report)]
+        if by == "group":
+            sections.append(render_groups(report))
+        if errors and report.errors:
+            sections.append(render_errors(report))
+        sys.stdout.write("\n".join(sections))
         for line in shortfalls:
             typer.echo(f"below target: {line}")
     if shortfalls:

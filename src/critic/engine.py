@@ -42,13 +42,12 @@ def review_parsed(parsed: ParsedDocument, rubric: Rubric, options: ReviewOptions
     options = options or ReviewOptions()
     compiled = compiled or compile_rubric(rubric)
     bullets = parsed.bullets
-    texts = [b.text for b in bullets] + [b.text for b in parsed.blocks]
-    found_all = compiled.scan(texts, all_spans=False, lazy_unless=True)
+    matches = [compiled.match(b.text) for b in bullets]
 
     results = []
     bullet_scores = []
-    for bullet, found in zip(bullets, found_all):
-        raw_findings, raw_signals = compiled.evaluate(bullet.text, found)
+    for bullet, found in zip(bullets, matches):
+        raw_findings, raw_signals = compiled.evaluate(found)
         findings: list[Finding] = []
         scored: list[tuple[Finding, str, int]] = []
         for rule, hit in raw_findings:
@@ -68,11 +67,11 @@ def review_parsed(parsed: ParsedDocument, rubric: Rubric, options: ReviewOptions
 
     document_findings = []
     if bullets:
-        for rule in compiled.document_findings(found_all[:len(bullets)]):
+        for rule in compiled.document_findings(matches):
             if not options.is_disabled(rule):
                 document_findings.append(_finding(rule, None, 0, 0, "", options.severity_for(rule)))
 
-    checklist = _checklist(compiled, parsed, found_all)
+    checklist = _checklist(compiled, parsed, matches)
     penalty = sum(rubric.severity_points[f.severity.value] // 2 for f in document_findings)
     present = sum(1 for item in checklist if item.present)
     score = score_document(bullet_scores, present, len(checklist), penalty)
@@ -80,10 +79,13 @@ def review_parsed(parsed: ParsedDocument, rubric: Rubric, options: ReviewOptions
                           checklist=checklist, score=score, rubric=rubric.fingerprint)
 
 
-def _checklist(compiled: CompiledRubric, parsed: ParsedDocument, found_all: list[dict]) -> tuple[ChecklistItem, ...]:
+def _checklist(compiled: CompiledRubric, parsed: ParsedDocument, matches: list) -> tuple[ChecklistItem, ...]:
+    """Checklist entries and the lines (bullets, headings, paragraphs) that show them."""
     lines_by_entry: dict[str, list[int]] = {entry.id: [] for entry in compiled.rubric.checklist}
-    sources = [b.line for b in parsed.bullets] + [b.line for b in parsed.blocks]
-    for line, found in zip(sources, found_all):
+    if not lines_by_entry:
+        return ()
+    blocks = [(b.line, compiled.match(b.text)) for b in parsed.blocks]
+    for line, found in [(b.line, m) for b, m in zip(parsed.bullets, matches)] + blocks:
         for entry_id in compiled.checklist_hits(found):
             lines_by_entry[entry_id].append(line)
     return tuple(ChecklistItem(id=e.id, title=e.title, hint=e.hint, lines=tuple(sorted(set(lines_by_entry[e.id]))))

@@ -2,6 +2,7 @@
 
 A corpus is JSON Lines, one bullet an object: {"id": ..., "text": ..., "labels": [failure modes], "reason": ...}.
 A bullet counts as predicted positive for a failure mode when any active finding of that mode is raised on it.
+An optional "group" (the source a bullet came from) lets `--by group` show how the figures spread across sources.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class LabelledBullet:
     labels: frozenset[str]
     source: str  # "file:line"
     reason: str = ""
+    group: str = ""  # where the bullet came from (a corpus file, a source repository)
 
 
 @dataclass
@@ -70,11 +72,19 @@ class Error:
                 "text": self.bullet.text, "labels": sorted(self.bullet.labels), "rules_fired": list(self.rules)}
 
 
+CLEAN, NOTHING = "(clean)", "(nothing)"
+
+
 @dataclass
 class EvalReport:
     scores: list[ModeScore]
     errors: list[Error] = field(default_factory=list)
     bullets: int = 0
+    by_group: dict[str, list[ModeScore]] = field(default_factory=dict)
+    group_sizes: dict[str, int] = field(default_factory=dict)
+    # confusion[gold][predicted]: bullets labelled `gold` (CLEAN: no label) on which `predicted` was raised
+    # (NOTHING: no mode at all)
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def micro(self) -> ModeScore:
@@ -107,6 +117,10 @@ class EvalReport:
         return {"schema": "critic/eval", "schema_version": 1, "bullets": self.bullets,
                 "failure_modes": [s.to_dict() for s in self.scores], "micro": micro,
                 "macro": {k: round(v, 4) for k, v in self.macro.items()},
+                "confusion": self.confusion,
+                "groups": [{"group": group, "bullets": self.group_sizes[group],
+                            "failure_modes": [s.to_dict() for s in scores]}
+                           for group, scores in self.by_group.items()],
                 "errors": [e.to_dict() for e in self.errors]}
 
 
@@ -135,8 +149,10 @@ def load_corpus(paths: list[str | Path]) -> list[LabelledBullet]:
             if bullet_id in seen:
                 raise InputError(f"{where}: duplicate id {bullet_id!r}")
             seen.add(bullet_id)
+            group = item.get("group", p.name)
             bullets.append(LabelledBullet(id=bullet_id, text=" ".join(item["text"].split()), labels=frozenset(labels),
-                                          source=where, reason=str(item.get("reason", ""))))
+                                          source=where, reason=str(item.get("reason", "")),
+                                          group=group if isinstance(group, str) and group else p.name))
     return bullets
 
 
@@ -147,25 +163,66 @@ def evaluate(bullets: list[LabelledBullet], rubric: Rubric, options: ReviewOptio
         raise InputError("corpus: could not align bullets with results")
     result = review_parsed(parsed, rubric, options)
     scores = {mode: ModeScore(mode) for mode in EVALUATED_MODES}
+    by_group: dict[str, dict[str, ModeScore]] = {}
+    group_sizes: dict[str, int] = {}
+    confusion = {gold: {predicted: 0 for predicted in EVALUATED_MODES + (NOTHING,)}
+                 for gold in EVALUATED_MODES + (CLEAN,)}
     errors: list[Error] = []
     for gold, reviewed in zip(bullets, result.bullets):
-        predicted = reviewed.failure_modes
+        predicted = reviewed.failure_modes & set(EVALUATED_MODES)
         fired = tuple(f.rule for f in reviewed.active_findings)
+        group = by_group.setdefault(gold.group, {mode: ModeScore(mode) for mode in EVALUATED_MODES})
+        group_sizes[gold.group] = group_sizes.get(gold.group, 0) + 1
+        for label in gold.labels or {CLEAN}:
+            for mode in predicted or {NOTHING}:
+                confusion[label][mode] += 1
         for mode in EVALUATED_MODES:
-            score = scores[mode]
-            if mode in predicted and mode in gold.labels:
-                score.tp += 1
-            elif mode in predicted:
-                score.fp += 1
+            for score in (scores[mode], group[mode]):
+                if mode in predicted and mode in gold.labels:
+                    score.tp += 1
+                elif mode in predicted:
+                    score.fp += 1
+                elif mode in gold.labels:
+                    score.fn += 1
+            if mode in predicted and mode not in gold.labels:
                 errors.append(Error("false-positive", mode, gold,
                                     tuple(f.rule for f in reviewed.active_findings if f.failure_mode == mode)))
-            elif mode in gold.labels:
-                score.fn += 1
+            elif mode in gold.labels and mode not in predicted:
                 errors.append(Error("false-negative", mode, gold, fired))
-    return EvalReport(scores=list(scores.values()), errors=errors, bullets=len(bullets))
+    return EvalReport(scores=list(scores.values()), errors=errors, bullets=len(bullets),
+                      by_group={g: list(s.values()) for g, s in sorted(by_group.items())}, group_sizes=group_sizes,
+                      confusion=confusion)
 
 
-def render_table(report: EvalReport, show_errors: bool = True) -> str:
+_SHORT = {"compliance-checklist": "compliance", "tech-only-metric": "tech-only", "perfect-safety-claim": "perfect",
+          "missing-tradeoff": "tradeoff", CLEAN: CLEAN, NOTHING: NOTHING}
+
+
+def render_confusion(report: EvalReport) -> str:
+    """Rows: what the bullets were labelled; columns: what the rubric raised on them."""
+    columns = list(EVALUATED_MODES) + [NOTHING]
+    lines = ["Confusion (rows: labelled; columns: raised; a bullet counts once per label and mode):",
+             f"{'':<12}" + "".join(f"{_SHORT[c]:>12}" for c in columns)]
+    for gold, row in report.confusion.items():
+        lines.append(f"{_SHORT[gold]:<12}" + "".join(f"{row[c]:>12}" for c in columns))
+    return "\n".join(lines) + "\n"
+
+
+def render_groups(report: EvalReport) -> str:
+    """Precision/recall of each mode per group (source), with each group's support in brackets."""
+    header = f"{'group':<44} {'n':>4}" + "".join(f"  {_SHORT[m]:>17}" for m in EVALUATED_MODES)
+    lines = ["By group (precision/recall [support]; - where the group has no such bullet and none was raised):",
+             header]
+    for group, scores in report.by_group.items():
+        cells = []
+        for s in scores:
+            cells.append("-" if not (s.support or s.fp) else f"{s.precision:.2f}/{s.recall:.2f} [{s.support}]")
+        name = group if len(group) <= 44 else group[:41] + "..."
+        lines.append(f"{name:<44} {report.group_sizes[group]:>4}" + "".join(f"  {c:>17}" for c in cells))
+    return "\n".join(lines) + "\n"
+
+
+def render_table(report: EvalReport) -> str:
     lines = [f"{report.bullets} bullets", "",
              f"{'failure mode':<22} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8} {'FP':>4} {'FN':>4}"]
     for s in report.scores:
@@ -176,11 +233,16 @@ def render_table(report: EvalReport, show_errors: bool = True) -> str:
     lines.append(f"{'micro':<22} {micro.precision:>9.3f} {micro.recall:>7.3f} {micro.f1:>6.3f} {micro.support:>8} "
                  f"{micro.fp:>4} {micro.fn:>4}")
     lines.append(f"{'macro':<22} {macro['precision']:>9.3f} {macro['recall']:>7.3f} {macro['f1']:>6.3f}")
-    if show_errors and report.errors:
-        lines += ["", "Errors (FP = raised but not labelled, FN = labelled but not raised):"]
-        for e in sorted(report.errors, key=lambda e: (e.mode, e.kind, e.bullet.source)):
-            tag = "FP" if e.kind == "false-positive" else "FN"
-            rules = ", ".join(dict.fromkeys(e.rules)) or "-"
-            lines.append(f"  {tag} {e.mode:<20} {e.bullet.source}  [{rules}]")
-            lines.append(f"       {e.bullet.text}")
+    return "\n".join(lines) + "\n"
+
+
+def render_errors(report: EvalReport) -> str:
+    if not report.errors:
+        return ""
+    lines = ["Errors (FP = raised but not labelled, FN = labelled but not raised):"]
+    for e in sorted(report.errors, key=lambda e: (e.mode, e.kind, e.bullet.source)):
+        tag = "FP" if e.kind == "false-positive" else "FN"
+        rules = ", ".join(dict.fromkeys(e.rules)) or "-"
+        lines.append(f"  {tag} {e.mode:<20} {e.bullet.source}  [{rules}]")
+        lines.append(f"       {e.bullet.text}")
     return "\n".join(lines) + "\n"

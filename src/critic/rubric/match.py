@@ -1,222 +1,518 @@
-"""The compiled matcher: every distinct pattern of the rubric is compiled once, then run once over a whole
-document (all its texts joined), instead of once per text. Per-text work is then only dictionary look-ups.
+"""The compiled matcher: every phrase of the rubric in one token trie, rules as combinations of phrase hits.
 
-Why whole-document scans: a rubric has dozens of patterns and a dossier can have thousands of bullets; calling
-the regex engine per (pattern, bullet) pair costs more in call overhead than the scanning itself.
+Compiling (once per rubric and process, see `compile_rubric`):
+- each vocabulary, rule pattern and checklist pattern becomes a *label*;
+- a phrase of plain words goes into one trie over word classes (a word class is a rubric word with its forms, or
+  a prefix), so that one left-to-right pass over a text finds every such phrase of every label;
+- a phrase with vocabularies, recognizers, gaps or anchors becomes a *pattern*: a short sequence of labels and
+  gaps, matched from the hits of its first label;
+- `except:` phrases are a label of their own that vetoes the hits it overlaps or touches.
+
+Matching a text: tokenize once, run the trie once, then compute the hits of a label only when a rule asks for it
+(an `unless` is looked at only where its trigger matched). Hits are token spans (first, last + 1), ordered
+leftmost first and, at one start, longest first: a finding reports its trigger's first such hit.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
-from dataclasses import dataclass
+import itertools
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 
-from . import cache, fastscan
-from .schema import Rubric, Rule
+from . import numbers
+from .phrases import Anchor, Gap, PhraseError, Ref, Regex, Slot, Word, parse
+from .regex_terms import compile_term, token_spans
+from .schema import Rubric, Rule, Term
+from .tokens import ClauseWords, Tokens, tokenize
+from .words import FUNCTION_WORDS, forms
 
-SEPARATOR = "\n\x00\n"  # no vocabulary or sane pattern matches across a NUL
-MAX_MATCHES_PER_TEXT = 16
-# From about this many characters on, the RE2 twins (compiled and warmed up in about 180 ms for the default rubric,
-# their translation cached on disk) cost less than Python's engine scanning the text (about 20 us a character).
-ACCELERATE_FROM_CHARS = 10_000
-
-
-def _record(results: list[dict], texts: list[str], starts: list[int], index: int, begin: int, finish: int,
-            cap: int) -> int | None:
-    """Record a match of atom `index` over the joined texts; returns the text's number if it now holds `cap`."""
-    if begin == finish:
-        return None
-    which = bisect_right(starts, begin) - 1
-    if finish - starts[which] > len(texts[which]):
-        return None  # spans a separator: not a match inside one text
-    spans = results[which].setdefault(index, [])
-    if len(spans) < cap:
-        spans.append((begin - starts[which], finish - starts[which]))
-    return which if len(spans) >= cap else None
+Span = tuple[int, int]
+_LABELS = -1            # trie node key under which the labels ending there are kept
+MAX_EXPANSIONS = 20_000  # word sequences one phrase may expand to (choices multiply)
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A rule (or checklist entry) triggered on one text: where, and what matched."""
+    """A rule (or checklist entry) triggered on one text: where (character offsets), and what matched."""
 
     start: int
     end: int
     match: str
 
 
+@dataclass
+class LabelPlan:
+    """How to find the hits of one label."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)       # labels whose hits are this label's hits
+    patterns: list[tuple] = field(default_factory=list)    # (("label", name) | ("gap", n) | ("start",) | ("end",), ...)
+    regexes: list = field(default_factory=list)            # compiled RE2 patterns
+    recognizer: object = None                              # numbers.RECOGNIZERS entry
+    exceptions: str | None = None                          # label of the `except:` phrases
+    term: Term | None = None                               # traces: the one phrase this label stands for
+
+
+@dataclass(frozen=True)
+class RulePlan:
+    rule: Rule
+    trigger: str
+    unless: tuple[str, ...]       # one label per `unless` item, so a trace can say which item vetoed
+    near: str | None              # cue label for `negation` / `unless_near`
+
+
+class CompileError(PhraseError):
+    def __init__(self, term: Term, owner: str, message: str):
+        super().__init__(f"{owner}: {message} (in {term.text!r})")
+        self.term, self.owner = term, owner
+
+
 class CompiledRubric:
-    """A rubric with its patterns compiled; build it once per process (see `compile_rubric`)."""
+    """A rubric with its phrases compiled; build it once per process (see `compile_rubric`)."""
 
-    def __init__(self, rubric: Rubric):
+    def __init__(self, rubric: Rubric, extra_recognizers: dict | None = None, split_terms: bool = False):
+        """`extra_recognizers`: name -> function(tokens) -> spans, usable as `{name}` (for tools and tests).
+        `split_terms`: give every phrase a label of its own too, so a trace can say which phrase matched (slower)."""
         self.rubric = rubric
-        self._atoms: list[re.Pattern] = []
-        self._atom_index: dict[str, int] = {}
-        negation = rubric.vocabularies.get("negation", "")
-        self._plans = []  # (rule, trigger atom, unless atoms, near atom)
-        for rule in rubric.rules:
-            near_source = rule.unless_near or (negation if rule.negation else "")
-            self._plans.append((
-                rule,
-                self._atom(rule.trigger),
-                self._unless_atoms(rule),
-                self._atom(near_source) if near_source else None,
-            ))
-        self._checklist = [(entry, self._atom(entry.pattern)) for entry in rubric.checklist]
+        self.split_terms = split_terms
         self.window = rubric.negation_window
-        self._accel = False  # built on first use by _accelerator()
-        # atoms that no rule needs the position of: only whether they match a text at all
-        located = {trigger for rule, trigger, _, _ in self._plans if rule.scope == "bullet" and rule.kind != "absent"}
-        located |= {near for _, _, _, near in self._plans if near is not None}
-        self._presence_only = frozenset(range(len(self._atoms))) - located
-        # atoms used only in `unless`: a text needs them only when a trigger of their rule matched it
-        needed_elsewhere = located | {trigger for _, trigger, _, _ in self._plans}
-        needed_elsewhere |= {atom for _, atom in self._checklist}
-        self._unless_by_trigger: dict[int, set[int]] = {}
-        for _, trigger, unless, _ in self._plans:
-            lazy = set(unless or ()) - needed_elsewhere
-            if lazy:
-                self._unless_by_trigger.setdefault(trigger, set()).update(lazy)
-        self._unless_only = frozenset().union(*self._unless_by_trigger.values())
-        cache.save()  # newly compiled patterns, for the next process
+        self.clause_words = ClauseWords(frozenset(rubric.clauses.before), frozenset(rubric.clauses.after_comma))
+        self._trie: dict = {}
+        self._class_ids: dict[tuple, int] = {}       # ("forms", frozenset) | ("prefix", str) -> word class id
+        self._exact: dict[str, list[int]] = {}       # word form -> class ids
+        self._prefixes: dict[str, list[int]] = {}    # prefix -> class ids
+        self._prefix_lengths: list[int] = []
+        self._classes_of: dict[str, tuple[int, ...]] = {}  # token key -> class ids (memo)
+        self.plans: dict[str, LabelPlan] = {}
+        self._anonymous = 0
+        for name, recognizer in {**numbers.RECOGNIZERS, **(extra_recognizers or {})}.items():
+            self.plans[name] = LabelPlan(name, recognizer=recognizer)
+        for vocabulary in rubric.vocabularies.values():
+            self.plans[vocabulary.name] = LabelPlan(vocabulary.name)
+        for vocabulary in rubric.vocabularies.values():
+            owner = f"vocabulary {vocabulary.name}"
+            for term in vocabulary.phrases:
+                self._add_phrase(vocabulary.name, term, owner)
+            if vocabulary.exceptions:
+                self.plans[vocabulary.name].exceptions = self._label_of(
+                    vocabulary.exceptions, f"{vocabulary.name}!except", owner + " except")
+        self.rule_plans: list[RulePlan] = []
+        negation = "negation" if "negation" in rubric.vocabularies else None
+        for rule in rubric.rules:
+            owner = f"rule {rule.id}"
+            trigger = self._label_of(rule.trigger, f"{rule.id}!trigger", owner)
+            unless = tuple(self._label_of((term,), f"{rule.id}!unless{index}", owner)
+                           for index, term in enumerate(rule.unless))
+            near = self._label_of(rule.unless_near, f"{rule.id}!near", owner) if rule.unless_near else (
+                negation if rule.negation else None)
+            self.rule_plans.append(RulePlan(rule, trigger, unless, near))
+        self.checklist = [(entry, self._label_of(entry.pattern, f"{entry.id}!checklist", f"checklist {entry.id}"))
+                          for entry in rubric.checklist]
+        self._check_cycles()
+        self._prefix_lengths = sorted({len(p) for p in self._prefixes})
 
-    def _unless_atoms(self, rule: Rule) -> tuple[int, ...] | None:
-        """The atoms of a conditional rule's `unless`, any of which silences it (None: nothing can)."""
-        if rule.kind != "conditional" or not rule.unless:
-            return None
-        return tuple(self._atom(source) for source in (rule.unless_any or (rule.unless,)))
+    # --- compiling ---------------------------------------------------------------------------------------------
 
-    def _atom(self, source: str) -> int:
-        if source not in self._atom_index:
-            self._atom_index[source] = len(self._atoms)
-            # MULTILINE: texts are scanned joined, so `^`/`$` must mean the start/end of each text
-            self._atoms.append(cache.compile(source, re.IGNORECASE | re.MULTILINE))
-        return self._atom_index[source]
+    def _label_of(self, terms: tuple[Term, ...], name: str, owner: str) -> str:
+        """A label for a list of phrases: a single `{vocabulary}` is that vocabulary itself."""
+        if len(terms) == 1:
+            parsed = self._parse(terms[0], owner)
+            if not isinstance(parsed, Regex) and len(parsed) == 1 and isinstance(parsed[0], Ref) and \
+                    not self.split_terms:
+                return self._known(parsed[0], terms[0], owner)
+        self.plans[name] = LabelPlan(name)
+        for term in terms:
+            self._add_phrase(name, term, owner)
+        return name
 
-    def _accelerator(self):
-        """RE2 candidate search for large documents (see fastscan.py); None without the re2 module."""
-        if self._accel is False:
+    def _parse(self, term: Term, owner: str):
+        try:
+            return parse(term.text)
+        except PhraseError as exc:
+            raise CompileError(term, owner, str(exc)) from None
+
+    def _known(self, ref: Ref, term: Term, owner: str) -> str:
+        """The label a `{name}` refers to; `{percent=100}` gets a filtered copy of its recognizer."""
+        if ref.name not in self.plans or "!" in ref.name or "#" in ref.name:
+            raise CompileError(term, owner, f"unknown vocabulary {{{ref.name}}}")
+        if ref.value is None:
+            return ref.name
+        recognizer = self.plans[ref.name].recognizer
+        if recognizer is None:
+            raise CompileError(term, owner, f"`{{{ref.name}=...}}`: only a recognizer ({', '.join(numbers.RECOGNIZERS)}) "
+                                            "takes a value")
+        if ref.label not in self.plans:
+            self.plans[ref.label] = LabelPlan(ref.label, recognizer=numbers.valued(recognizer, ref.value))
+        return ref.label
+
+    def _add_phrase(self, label: str, term: Term, owner: str) -> None:
+        parsed = self._parse(term, owner)
+        if self.split_terms:
+            sub = f"{label}#{len(self.plans[label].aliases)}"
+            self.plans[sub] = LabelPlan(sub, term=term)
+            self.plans[label].aliases.append(sub)
+            label = sub
+        plan = self.plans[label]
+        if isinstance(parsed, Regex):
             try:
-                self._accel = fastscan.Accelerator(self._atoms, cache.translation)
-            except ImportError:
-                self._accel = None
-        return self._accel
+                plan.regexes.append(compile_term(parsed.source))
+            except PhraseError as exc:
+                raise CompileError(term, owner, str(exc)) from None
+            return
+        if len(parsed) == 1 and isinstance(parsed[0], Ref):
+            plan.aliases.append(self._known(parsed[0], term, owner))
+            return
+        if all(isinstance(element, Slot) for element in parsed):
+            self._add_literal(label, parsed, term, owner)
+            return
+        steps: list[tuple] = []
+        run: list[Slot] = []
 
-    @property
-    def pattern_count(self) -> int:
-        return len(self._atoms)
+        def flush():
+            if run:
+                self._anonymous += 1
+                name = f"{label}!words{self._anonymous}"
+                self.plans[name] = LabelPlan(name)
+                self._add_literal(name, tuple(run), term, owner)
+                steps.append(("label", name))
+                run.clear()
 
-    def scan(self, texts: list[str], all_spans: bool = True,
-             lazy_unless: bool = False) -> list[dict[int, list[tuple[int, int]]]]:
-        """For each text, {atom index: [(start, end), ...]} of the atoms that match it (at most 16 spans each).
-
-        `all_spans=False` (what the engine uses) keeps only the first span of atoms that rules only test for
-        presence (`unless`, `absent`, document rules, checklist), which lets the scan skip the rest of that text.
-        Either way the spans are those of each atom's `finditer` over the joined texts.
-
-        `lazy_unless=True` (what the engine uses) may leave out atoms used only in `unless` wherever none of their
-        rules' triggers matched, so `evaluate` gives the same findings: on small documents (Python's engine) those
-        atoms are then searched only in the texts that need them, which skips most of their cost.
-        """
-        results: list[dict[int, list[tuple[int, int]]]] = [{} for _ in texts]
-        if not texts:
-            return results
-        starts = []
-        pos = 0
-        for text in texts:
-            starts.append(pos)
-            pos += len(text) + len(SEPARATOR)
-        starts.append(pos)  # where a next text would start: starts[which + 1] always exists
-        joined = SEPARATOR.join(texts)
-        accelerator = self._accelerator() if len(joined) >= ACCELERATE_FROM_CHARS else None
-        hay = fastscan.haystack(joined) if accelerator is not None else b""
-        unanchored = accelerator.unanchored if accelerator is not None else None
-        length = len(joined)
-        deferred = lazy_unless and accelerator is None
-        for index, atom in enumerate(self._atoms):
-            if deferred and index in self._unless_only:
+        for element in parsed:
+            if isinstance(element, Slot):
+                run.append(element)
                 continue
-            cap = 1 if not all_spans and index in self._presence_only else MAX_MATCHES_PER_TEXT
-            twin = accelerator.twin(index) if accelerator is not None else None
-            if twin is None:  # Python's engine: the plain loop
-                for m in atom.finditer(joined):
-                    _record(results, texts, starts, index, m.start(), m.end(), cap)
-                continue
-            # The same matches as atom.finditer(joined), found with the RE2 twin (see fastscan.py): RE2 gives the
-            # leftmost position where a match can start, Python's pattern decides there. The pattern never
-            # matches empty, so the search goes on from the end of each match. Once a text holds `cap` spans,
-            # the search jumps to the NUL of the next separator ("\n\x00\n") if no match can contain a NUL, or
-            # none a newline: every match skipped would have begun in the full text and ended before that NUL (or
-            # be the NUL alone, dropped), and the first match found from the NUL is the one finditer would reach.
-            search, contained = twin
-            match_at = atom.match
-            pos = 0
-            while pos <= length:
-                begin = search(unanchored, hay, pos, length)[0][0]
-                if begin < 0:
-                    break
-                m = match_at(joined, begin)
-                if m is None:
-                    pos = begin + 1
-                    continue
-                pos = m.end()
-                full = _record(results, texts, starts, index, begin, pos, cap)
-                if full is not None and contained:
-                    pos = max(pos, starts[full + 1] - 2)
-        if accelerator is not None:
-            cache.save()  # RE2 translations made on first use, for the next process
-        if deferred:
-            self._search_unless(texts, results)
-        return results
+            flush()
+            if isinstance(element, Ref):
+                steps.append(("label", self._known(element, term, owner)))
+            elif isinstance(element, Gap):
+                steps.append(("gap", element.most))
+            else:
+                steps.append(("start",) if element.at_start else ("end",))
+        flush()
+        plan.patterns.append(tuple(steps))
 
-    def _search_unless(self, texts: list[str], results: list[dict]) -> None:
-        """The deferred `unless` atoms, searched only in the texts where a trigger of their rule matched."""
-        for text, found in zip(texts, results):
-            needed = set().union(*(self._unless_by_trigger.get(atom, ()) for atom in found))
-            for index in needed:
-                for m in self._atoms[index].finditer(text):
-                    if m.end() > m.start():  # empty matches never count (see _record)
-                        found[index] = [m.span()]
-                        break
+    def _add_literal(self, label: str, slots: tuple[Slot, ...], term: Term, owner: str) -> None:
+        count = 1
+        for slot in slots:
+            count *= len(slot.choices)
+        if count > MAX_EXPANSIONS:
+            raise CompileError(term, owner, f"the choices expand to {count:,} phrases (at most {MAX_EXPANSIONS:,}); "
+                                            "split it into vocabularies")
+        for choice in itertools.product(*(slot.choices for slot in slots)):
+            words = [word for sequence in choice for word in sequence]
+            self._insert([self._class_id(word) for word in words], label)
+            compound = self._compound(words)
+            if compound is not None:
+                self._insert([compound], label)
 
-    def _first_live(self, text: str, found: dict, trigger: int, near: int | None) -> tuple[int, int] | None:
-        spans = found.get(trigger)
-        if not spans:
+    def _class_id(self, word: Word) -> int:
+        if word.prefix:
+            key: tuple = ("prefix", word.key)
+        else:
+            key = ("forms", frozenset((word.key,)) if word.exact else forms(word.key))
+        class_id = self._class_ids.get(key)
+        if class_id is None:
+            class_id = self._class_ids[key] = len(self._class_ids)
+            if word.prefix:
+                self._prefixes.setdefault(word.key, []).append(class_id)
+            else:
+                for form in key[1]:
+                    self._exact.setdefault(form, []).append(class_id)
+        return class_id
+
+    def _compound(self, words: list[Word]) -> int | None:
+        """"red team" also matches "redteam": a class for the joined spelling of plain alphabetic words."""
+        if len(words) < 2 or len(words) > 3 or any(w.prefix or w.exact or not w.key.isalpha() for w in words):
             return None
-        if near is None:
-            return spans[0]
-        cues = found.get(near, ())
-        for start, end in spans:
-            if not any(c_end <= start and len(text[c_end:start].split()) < self.window for _, c_end in cues):
-                return start, end
-        return None
+        if words[0].key in FUNCTION_WORDS or words[-1].key in FUNCTION_WORDS:
+            return None
+        head = "".join(w.key for w in words[:-1])
+        joined = frozenset(head + form for form in forms(words[-1].key))
+        key = ("forms", joined)
+        class_id = self._class_ids.get(key)
+        if class_id is None:
+            class_id = self._class_ids[key] = len(self._class_ids)
+            for form in joined:
+                self._exact.setdefault(form, []).append(class_id)
+        return class_id
 
-    def evaluate(self, text: str, found: dict) -> tuple[list[tuple[Rule, Hit]], list[tuple[Rule, Hit]]]:
+    def _insert(self, class_ids: list[int], label: str) -> None:
+        node = self._trie
+        for class_id in class_ids:
+            node = node.setdefault(class_id, {})
+        labels = node.get(_LABELS, ())
+        if label not in labels:
+            node[_LABELS] = labels + (label,)
+
+    def _check_cycles(self) -> None:
+        def needs(name: str) -> set[str]:
+            plan = self.plans[name]
+            out = set(plan.aliases)
+            for steps in plan.patterns:
+                out.update(arg for kind, *rest in steps if kind == "label" for arg in rest)
+            if plan.exceptions:
+                out.add(plan.exceptions)
+            return out
+
+        state: dict[str, int] = {}
+
+        def visit(name: str, path: tuple[str, ...]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                loop = " -> ".join(path[path.index(name):] + (name,))
+                raise PhraseError(f"vocabulary {name!r} refers to itself through {loop}")
+            state[name] = 1
+            for other in needs(name):
+                visit(other, path + (name,))
+            state[name] = 2
+
+        for name in list(self.plans):
+            visit(name, ())
+
+    # --- matching ----------------------------------------------------------------------------------------------
+
+    def classes(self, key: str) -> tuple[int, ...]:
+        found = self._classes_of.get(key)
+        if found is not None:
+            return found
+        ids = list(self._exact.get(key, ()))
+        for length in self._prefix_lengths:
+            if length > len(key):
+                break
+            ids.extend(self._prefixes.get(key[:length], ()))
+        found = tuple(ids)
+        if len(self._classes_of) < 500_000:
+            self._classes_of[key] = found
+        return found
+
+    def literal_hits(self, tokens: Tokens) -> dict[str, list[Span]]:
+        """Every plain-word phrase of every label in one pass: label -> [(first, last + 1), ...]."""
+        keys, sentence = tokens.keys, tokens.sentence
+        classes = [self.classes(key) for key in keys]
+        trie = self._trie
+        out: dict[str, list[Span]] = {}
+        n = len(keys)
+        for start in range(n):
+            for class_id in classes[start]:
+                node = trie.get(class_id)
+                if node is None:
+                    continue
+                pending = [(node, start + 1)]
+                while pending:
+                    node, after = pending.pop()
+                    labels = node.get(_LABELS)
+                    if labels is not None:
+                        for label in labels:
+                            spans = out.get(label)
+                            if spans is None:
+                                out[label] = [(start, after)]
+                            else:
+                                spans.append((start, after))
+                    if after < n and sentence[after] == sentence[start]:
+                        for next_id in classes[after]:
+                            child = node.get(next_id)
+                            if child is not None:
+                                pending.append((child, after + 1))
+        return out
+
+    def match(self, text: str) -> "TextMatch":
+        return TextMatch(self, text)
+
+    def evaluate(self, found: "TextMatch") -> tuple[list[tuple[Rule, Hit]], list[tuple[Rule, Hit]]]:
         """(findings, signals) for one bullet-scope text, as (rule, hit) pairs, in rubric order."""
         findings, signals = [], []
-        for rule, trigger, unless, near in self._plans:
+        for plan in self.rule_plans:
+            rule = plan.rule
             if rule.scope != "bullet":
                 continue
             if rule.kind == "absent":
-                if trigger not in found:
+                if not found.hits(plan.trigger):
                     findings.append((rule, Hit(0, 0, "")))
                 continue
-            span = self._first_live(text, found, trigger, near)
-            if span is None or (unless is not None and any(atom in found for atom in unless)):
-                continue
-            hit = Hit(span[0], span[1], text[span[0]:span[1]])
-            (signals if rule.is_signal else findings).append((rule, hit))
+            span = found.first_live(plan)
+            if span is not None:
+                (signals if rule.is_signal else findings).append((rule, found.hit(span)))
         return findings, signals
 
-    def document_findings(self, found_per_text: list[dict]) -> list[Rule]:
-        """Document-scope `absent` rules whose pattern no text matched."""
-        missing = []
-        for rule, trigger, _, _ in self._plans:
-            if rule.scope == "document" and not any(trigger in found for found in found_per_text):
-                missing.append(rule)
-        return missing
+    def document_findings(self, matches: list["TextMatch"]) -> list[Rule]:
+        """Document-scope `absent` rules whose pattern no bullet matched."""
+        return [plan.rule for plan in self.rule_plans
+                if plan.rule.scope == "document" and not any(m.hits(plan.trigger) for m in matches)]
 
-    def checklist_hits(self, found: dict) -> list[str]:
-        return [entry.id for entry, atom in self._checklist if atom in found]
+    def checklist_hits(self, found: "TextMatch") -> list[str]:
+        return [entry.id for entry, label in self.checklist if found.hits(label)]
+
+
+class TextMatch:
+    """One text's tokens and, computed on demand, the hits of each label."""
+
+    def __init__(self, compiled: CompiledRubric, text: str, keep_vetoed: bool = False):
+        """`keep_vetoed`: remember the hits each label's `except:` phrases removed, in `vetoed` (for traces)."""
+        self.compiled = compiled
+        self.vetoed: dict[str, list[tuple[Span, Span]]] | None = {} if keep_vetoed else None
+        self.tokens = tokenize(text, compiled.clause_words)
+        self.literal = compiled.literal_hits(self.tokens)
+        self._hits: dict[str, list[Span]] = {}
+        self._starts: dict[str, dict[int, list[int]]] = {}
+        self._cue_ends: dict[str, list[int]] = {}
+        self._regions: dict[tuple[str, str], dict[int, Span]] = {}
+
+    def hits(self, label: str) -> list[Span]:
+        found = self._hits.get(label)
+        if found is None:
+            found = self._hits[label] = self._compute(label)
+        return found
+
+    def _compute(self, label: str) -> list[Span]:
+        plan = self.compiled.plans[label]
+        spans = list(self.literal.get(label, ()))
+        if plan.recognizer is not None:
+            spans.extend(plan.recognizer(self.tokens))
+        for alias in plan.aliases:
+            spans.extend(self.hits(alias))
+        for steps in plan.patterns:
+            spans.extend(self._pattern(steps))
+        for regex in plan.regexes:
+            spans.extend(token_spans(regex, self.tokens.text, self.tokens.starts, self.tokens.ends))
+        if plan.exceptions is not None and spans:
+            vetoes = self.hits(plan.exceptions)
+            if vetoes:
+                if self.vetoed is not None:
+                    self.vetoed[label] = [(span, next(v for v in vetoes if _touches_any(span, [v])))
+                                          for span in spans if _touches_any(span, vetoes)]
+                spans = [span for span in spans if not _touches_any(span, vetoes)]
+        if len(spans) > 1:
+            spans = sorted(set(spans), key=_leftmost_longest)
+        return spans
+
+    def _starting(self, label: str) -> dict[int, list[int]]:
+        index = self._starts.get(label)
+        if index is None:
+            index = {}
+            for start, end in self.hits(label):
+                index.setdefault(start, []).append(end)
+            self._starts[label] = index
+        return index
+
+    def _pattern(self, steps: tuple) -> list[Span]:
+        """Every span where `steps` (labels, gaps, anchors) match in a row, within one sentence.
+
+        `ends(at, position)` - where the rest of the pattern from step `at` can end when the match so far ends at
+        `position` - is computed once per (step, position), so a pattern costs at most its steps x gap widths x
+        words, however many hits its labels have: linear in the text.
+        """
+        sentence = self.tokens.sentence
+        n = len(sentence)
+        memo: dict[tuple[int, int], tuple[int, ...]] = {}
+
+        def ends(at: int, position: int) -> tuple[int, ...]:
+            if at == len(steps):
+                return (position,)
+            key = (at, position)
+            found = memo.get(key)
+            if found is not None:
+                return found
+            kind = steps[at][0]
+            out: set[int] = set()
+            if kind == "end":
+                if position == n:
+                    out.update(ends(at + 1, position))
+            else:
+                if kind == "gap":
+                    most, label, after = steps[at][1], steps[at + 1][1], at + 2
+                else:
+                    most, label, after = 0, steps[at][1], at + 1
+                starting = self._starting(label)
+                current = sentence[position - 1]
+                for skip in range(most + 1):
+                    where = position + skip
+                    if where >= n or sentence[where] != current:
+                        break
+                    for end in starting.get(where, ()):
+                        if sentence[end - 1] == current:
+                            out.update(ends(after, end))
+            found = memo[key] = tuple(out)
+            return found
+
+        spans: list[Span] = []
+        first = steps[0]
+        if first[0] == "start":  # `^ X` or `^ ...N X`: X starts within the first N words
+            most, label, after = (steps[1][1], steps[2][1], 3) if steps[1][0] == "gap" else (0, steps[1][1], 2)
+            for start, end in self.hits(label):
+                if start <= most and sentence[start] == sentence[0]:
+                    spans.extend((start, stop) for stop in ends(after, end))
+        else:
+            for start, end in self.hits(first[1]):
+                spans.extend((start, stop) for stop in ends(1, end))
+        return spans
+
+    def first_live(self, plan: RulePlan) -> Span | None:
+        """The first trigger hit that no negation cue precedes and no `unless` item covers, or None."""
+        for span in self.hits(plan.trigger):
+            if plan.near is not None and self.negated(plan.near, span):
+                continue
+            if plan.unless and self.vetoing_unless(plan, span) is not None:
+                continue
+            return span
+        return None
+
+    def negated(self, near: str, span: Span) -> bool:
+        """A cue of `near` ends within the negation window before the span, in the same sentence."""
+        ends = self._cue_ends.get(near)
+        if ends is None:
+            ends = self._cue_ends[near] = sorted({end for _, end in self.hits(near)})
+        start = span[0]
+        sentence = self.tokens.sentence
+        first = bisect_left(ends, start - self.compiled.window + 1)
+        last = bisect_right(ends, start)
+        return any(sentence[ends[i] - 1] == sentence[start] for i in range(first, last))
+
+    def vetoing_unless(self, plan: RulePlan, span: Span) -> tuple[str, Span] | None:
+        """(unless label, its hit) that silences the rule for this trigger hit, or None."""
+        scope = plan.rule.unless_scope
+        for label in plan.unless:
+            hits = self.hits(label)
+            if not hits:
+                continue
+            if scope == "bullet":
+                return label, hits[0]
+            by_region = self._regions.get((label, scope))
+            if by_region is None:
+                region = self.tokens.sentence if scope == "sentence" else self.tokens.clause
+                by_region = {}
+                for hit in hits:
+                    for number in range(region[hit[0]], region[hit[1] - 1] + 1):
+                        by_region.setdefault(number, hit)
+                self._regions[(label, scope)] = by_region
+            region = self.tokens.sentence if scope == "sentence" else self.tokens.clause
+            found = by_region.get(region[span[0]])
+            if found is not None:
+                return label, found
+        return None
+
+    def hit(self, span: Span) -> Hit:
+        start, end = self.char_span(span)
+        return Hit(start, end, self.tokens.text[start:end])
+
+    def char_span(self, span: Span) -> tuple[int, int]:
+        """Character offsets of a token span, widened over a currency sign before it and a % after it."""
+        text, starts, ends = self.tokens.text, self.tokens.starts, self.tokens.ends
+        start, end = starts[span[0]], ends[span[1] - 1]
+        if start > 0 and text[start - 1] in numbers.CURRENCY_SYMBOLS:
+            start -= 1
+        if end < len(text) and text[end] == "%":
+            end += 1
+        return start, end
+
+
+def _leftmost_longest(span: Span) -> tuple[int, int]:
+    return span[0], -span[1]
+
+
+def _touches_any(span: Span, vetoes: list[Span]) -> bool:
+    start, end = span
+    return any(veto_start <= end and veto_end >= start for veto_start, veto_end in vetoes)
 
 
 _CACHE: dict[int, CompiledRubric] = {}

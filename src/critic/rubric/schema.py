@@ -1,7 +1,8 @@
-"""The rubric's data model: a closed set of rule kinds, each with the fields it needs.
+"""The rubric's data model: vocabularies of phrases, a closed set of rule kinds, the dossier checklist.
 
 A rubric file is YAML (see docs/rubric-format.md). `load.py` turns it into these objects and rejects anything
-unknown, so that a typo in a rule is an error at load time rather than a rule that silently never fires.
+unknown, so that a typo in a rule is an error at load time rather than a rule that silently never fires. Every
+phrase keeps the file and line it was written on, so the matcher's errors and traces can point at it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..models import Severity
+
+SCHEMA = 2
 
 # kind -> fields that kind requires (beyond the common ones)
 RULE_KINDS = {
@@ -19,9 +22,30 @@ RULE_KINDS = {
 }
 FINDING_KINDS = ("present", "absent", "conditional")
 SCOPES = ("bullet", "document")
+UNLESS_SCOPES = ("bullet", "sentence", "clause")
 
 COMMON_RULE_KEYS = {"id", "kind", "scope", "failure_mode", "severity", "dimension", "message", "rationale", "fix",
-                    "examples", "negation", "points", "pattern", "when", "unless", "unless_near"}
+                    "examples", "negation", "points", "pattern", "when", "unless", "unless_near", "unless_scope"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One phrase as written, and where: `path:line`."""
+
+    text: str
+    path: str = ""
+    line: int = 0
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    phrases: tuple[Term, ...]
+    exceptions: tuple[Term, ...] = ()   # a match is dropped where one of these overlaps or touches it
 
 
 @dataclass(frozen=True)
@@ -43,13 +67,11 @@ class Rule:
     dimension: str = ""
     points: int = 0                 # signals: points added; findings: optional penalty override (0 = by severity)
     scope: str = "bullet"
-    pattern: str = ""               # source, vocabularies expanded
-    when: str = ""
-    unless: str = ""
-    # the items of `unless`, one source each: the matcher scans them separately, so an item many rules share
-    # (say {business_outcome}) is scanned once per document, not once per rule
-    unless_any: tuple[str, ...] = ()
-    unless_near: str = ""           # present/conditional: a match is ignored when this is found just before it
+    pattern: tuple[Term, ...] = ()  # present / absent / signal
+    when: tuple[Term, ...] = ()     # conditional
+    unless: tuple[Term, ...] = ()   # conditional: any of these silences the rule...
+    unless_scope: str = "bullet"    # ...when found in the same bullet, sentence or clause as the trigger
+    unless_near: tuple[Term, ...] = ()  # a trigger is ignored when one of these stands just before it
     negation: bool = False          # shorthand for unless_near = the rubric's `negation` vocabulary
 
     @property
@@ -57,8 +79,8 @@ class Rule:
         return self.kind == "signal"
 
     @property
-    def trigger(self) -> str:
-        """The pattern whose match locates the finding or signal."""
+    def trigger(self) -> tuple[Term, ...]:
+        """The phrases whose match locates the finding or signal."""
         return self.when if self.kind == "conditional" else self.pattern
 
 
@@ -67,8 +89,16 @@ class ChecklistEntry:
     id: str
     title: str
     hint: str
-    pattern: str
+    pattern: tuple[Term, ...]
     examples: Examples
+
+
+@dataclass(frozen=True)
+class ClauseBreaks:
+    """Words that open a new clause: always (`before`), or right after a comma (`after_comma`)."""
+
+    before: tuple[str, ...] = ()
+    after_comma: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,9 +108,10 @@ class Rubric:
     path: str
     failure_modes: dict[str, str]
     dimensions: dict[str, str]
-    vocabularies: dict[str, str]      # name -> expanded regex source
+    vocabularies: dict[str, Vocabulary]
     rules: tuple[Rule, ...]
     checklist: tuple[ChecklistEntry, ...] = ()
+    clauses: ClauseBreaks = ClauseBreaks()
     severity_points: dict[str, int] = field(default_factory=lambda: {"error": 25, "warning": 12, "info": 5})
     signal_cap: int = 30              # most points one dimension can gain from signals
     negation_window: int = 4          # words before a match searched for a negation cue
