@@ -184,3 +184,10 @@ def test_bad_vocabularies_are_load_errors_naming_line_vocabulary_and_phrase(tmp_
     if "refers to itself" not in problem:
         line = int(message.split("rubric.yaml:")[1].split(":")[0])
         assert line >= 8 and "vocabulary a" in message and "(in '" in message
+
+
+def test_a_hit_inside_a_negated_hit_is_negated_too(tmp_path):
+    rubric = rubric_from(tmp_path, "negation: [not]\nclaim: [market ...3 as foolproof, foolproof]\n",
+                         rule("r", "'{claim}'", "negation: true\n"))
+    assert fired(rubric, "Chose not to market the filter as foolproof") == {}
+    assert fired(rubric, "The filter is foolproof") == {"r": "foolproof"}

@@ -6,17 +6,17 @@ phrase: `rubric.yaml:42: vocabulary business_result: ... (in 'renew*al')`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..errors import RubricError
 from ..models import Severity
-from . import numbers
+from . import cache, numbers
 from .phrases import PhraseError
-from .schema import (COMMON_RULE_KEYS, FINDING_KINDS, RULE_KINDS, SCHEMA, SCOPES, UNLESS_SCOPES, ChecklistEntry,
-                     ClauseBreaks, Examples, Rubric, Rule, Term, Vocabulary)
+from .schema import (COMMON_RULE_KEYS, RULE_KINDS, SCHEMA, SCOPES, UNLESS_SCOPES, ChecklistEntry, ClauseBreaks,
+                     Examples, Rubric, Rule, Term, Vocabulary, rubric_from_plain, rubric_to_plain)
 
 TOP_KEYS = {"schema", "name", "version", "description", "extends", "disable", "failure_modes", "dimensions",
             "clauses", "vocabularies", "rules", "checklist", "scoring"}
@@ -35,10 +35,9 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 def bundled_rubric_dir() -> Path:
     """Rubrics ship inside the package (critic/rubrics); a source checkout falls back to ./rubrics."""
-    packaged = Path(str(resources.files("critic"))) / "rubrics"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "rubrics"
+    here = Path(__file__).resolve().parents
+    packaged = here[1] / "rubrics"
+    return packaged if packaged.is_dir() else here[3] / "rubrics"
 
 
 def resolve_rubric_path(name_or_path: str | Path | None, relative_to: Path | None = None) -> Path:
@@ -68,16 +67,40 @@ def load_rubric(name_or_path: str | Path | None = None) -> Rubric:
 
 @lru_cache(maxsize=8)
 def _load_compiled(path: str, version: tuple | None) -> Rubric:  # `version`: reload a file that changed
-    from .match import CompileError, compile_rubric
+    from .match import CompileError, CompiledRubric, compile_rubric, remember
 
-    rubric = _load(Path(path), seen=())
     try:
-        compile_rubric(rubric)
+        entry = cache.entry_name(Path(path).read_bytes(), engine_version())
+    except OSError:
+        entry = None  # _load reports the problem
+    stored = cache.read(entry) if entry else None
+    if isinstance(stored, dict):
+        try:
+            rubric = rubric_from_plain(stored["rubric"])
+            remember(rubric, CompiledRubric.from_state(rubric, stored["compiled"]))
+            return rubric
+        except Exception:  # noqa: BLE001 - a damaged entry: compile again
+            pass
+    files: list[str] = []
+    rubric = _load(Path(path), seen=(), files=files)
+    try:
+        compiled = compile_rubric(rubric)
     except CompileError as exc:
         raise RubricError(exc.term.where or rubric.path, f"{exc.owner}: {_message(exc)}") from None
     except PhraseError as exc:
         raise RubricError(rubric.path, str(exc)) from None
+    if entry:
+        cache.write(entry, {"rubric": rubric_to_plain(rubric), "compiled": compiled.state()}, files)
     return rubric
+
+
+@lru_cache(maxsize=1)
+def engine_version() -> str:
+    """A digest of the matcher's own source: a cached compiled rubric is valid only for the code that built it."""
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
 
 
 def _message(exc) -> str:
@@ -142,11 +165,13 @@ def _at(path: str, value) -> str:
 
 # --- the rubric ------------------------------------------------------------------------------------------------
 
-def _load(path: Path, seen: tuple[str, ...]) -> Rubric:
+def _load(path: Path, seen: tuple[str, ...], files: list[str]) -> Rubric:
+    """Parse and validate one rubric file (and what it extends); `files` collects every file read."""
     where = str(path)
     if where in seen:
         raise RubricError(where, "`extends` loops back to this file")
     data = _read_yaml(path)
+    files.append(where)
     unknown = set(data) - TOP_KEYS
     if unknown:
         raise RubricError(where, f"unknown top-level key(s): {', '.join(sorted(unknown))}")
@@ -157,7 +182,7 @@ def _load(path: Path, seen: tuple[str, ...]) -> Rubric:
         if not isinstance(data["extends"], str):
             raise RubricError(where, "`extends` must be a bundled rubric name or a path")
         base_path = resolve_rubric_path(data["extends"], relative_to=path.parent)
-        base = _load(base_path.resolve() if base_path.exists() else base_path, seen + (where,))
+        base = _load(base_path.resolve() if base_path.exists() else base_path, seen + (where,), files)
 
     failure_modes = dict(base.failure_modes) if base else {}
     failure_modes.update(_string_map(data.get("failure_modes", {}), where, "failure_modes"))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from . import numbers
 from .phrases import Anchor, Gap, PhraseError, Ref, Regex, Slot, Word, parse
-from .regex_terms import compile_term, token_spans
+from .regex_terms import compile_term, regex_set, token_spans
 from .schema import Rubric, Rule, Term
 from .tokens import ClauseWords, Tokens, tokenize
 from .words import FUNCTION_WORDS, forms
@@ -47,7 +47,7 @@ class LabelPlan:
     name: str
     aliases: list[str] = field(default_factory=list)       # labels whose hits are this label's hits
     patterns: list[tuple] = field(default_factory=list)    # (("label", name) | ("gap", n) | ("start",) | ("end",), ...)
-    regexes: list = field(default_factory=list)            # compiled RE2 patterns
+    regexes: list = field(default_factory=list)            # (index in the rubric's RE2 set, compiled pattern)
     recognizer: object = None                              # numbers.RECOGNIZERS entry
     exceptions: str | None = None                          # label of the `except:` phrases
     term: Term | None = None                               # traces: the one phrase this label stands for
@@ -85,6 +85,7 @@ class CompiledRubric:
         self._classes_of: dict[str, tuple[int, ...]] = {}  # token key -> class ids (memo)
         self.plans: dict[str, LabelPlan] = {}
         self._anonymous = 0
+        self._regex_sources: list[str] = []
         for name, recognizer in {**numbers.RECOGNIZERS, **(extra_recognizers or {})}.items():
             self.plans[name] = LabelPlan(name, recognizer=recognizer)
         for vocabulary in rubric.vocabularies.values():
@@ -110,6 +111,152 @@ class CompiledRubric:
                           for entry in rubric.checklist]
         self._check_cycles()
         self._prefix_lengths = sorted({len(p) for p in self._prefixes})
+        if not split_terms:
+            self._flatten_word_lists()
+        self._index_dependencies()
+        self._regex_set = regex_set(self._regex_sources)
+
+    def _flatten_word_lists(self) -> None:
+        """A vocabulary of plain phrases only (no patterns, recognizers, `re:` or exceptions) needs no computing:
+        its phrases' trie entries also carry the labels of every vocabulary that includes it, so those find its
+        hits in the one trie pass."""
+        plain = {name for name, plan in self.plans.items()
+                 if not (plan.patterns or plan.regexes or plan.recognizer is not None or plan.exceptions
+                         or plan.aliases)}
+        changed = True
+        while changed:  # a vocabulary made only of plain vocabularies is plain too
+            changed = False
+            for name, plan in self.plans.items():
+                if name not in plain and plan.aliases and all(a in plain for a in plan.aliases) and not (
+                        plan.patterns or plan.regexes or plan.recognizer is not None or plan.exceptions):
+                    plain.add(name)
+                    changed = True
+        users: dict[str, set[str]] = {}
+        for name, plan in self.plans.items():
+            for alias in plan.aliases:
+                users.setdefault(alias, set()).add(name)
+
+        def everyone_above(label: str, seen: set[str]) -> set[str]:
+            for user in users.get(label, ()):
+                if user not in seen:
+                    seen.add(user)
+                    everyone_above(user, seen)
+            return seen
+
+        extra = {label: everyone_above(label, set()) for label in plain}
+
+        def relabel(node: dict) -> None:
+            labels = node.get(_LABELS)
+            if labels is not None:
+                more = set(labels)
+                for label in labels:
+                    more |= extra.get(label, set())
+                node[_LABELS] = tuple(sorted(more))
+            for key, child in node.items():
+                if key != _LABELS:
+                    relabel(child)
+
+        relabel(self._trie)
+        for plan in self.plans.values():  # their hits now arrive with the trie pass
+            plan.aliases = [alias for alias in plan.aliases if alias not in plain]
+
+    def _dependencies(self) -> tuple:
+        return (self._alias_users, self._pattern_users, self._pattern_needs, self._pattern_ids,
+                list(self._regex_labels.items()), self._recognizer_labels)
+
+    def _index_dependencies(self) -> None:
+        """Who uses each label, so a text computes only the labels its words can reach (see `possible`)."""
+        self._alias_users: dict[str, list[str]] = {}
+        self._pattern_users: dict[str, list[int]] = {}
+        self._pattern_needs: list[tuple[str, int]] = []   # pattern id -> (owner label, distinct labels it needs)
+        self._pattern_ids: dict[str, list[int]] = {}      # label -> ids of its patterns, in plan order
+        self._regex_labels = {index: name for name, plan in self.plans.items() for index, _ in plan.regexes}
+        self._recognizer_labels = [name for name, plan in self.plans.items() if plan.recognizer is not None]
+        for name, plan in self.plans.items():
+            for alias in plan.aliases:
+                self._alias_users.setdefault(alias, []).append(name)
+            for steps in plan.patterns:
+                needed = {step[1] for step in steps if step[0] == "label"}
+                pattern_id = len(self._pattern_needs)
+                self._pattern_needs.append((name, len(needed)))
+                self._pattern_ids.setdefault(name, []).append(pattern_id)
+                for label in needed:
+                    self._pattern_users.setdefault(label, []).append(pattern_id)
+
+    def regexes_matching(self, text: str) -> list[int]:
+        """Indices of the `re:` terms that match somewhere in the text: one RE2 pass for all of them."""
+        return (self._regex_set.Match(text) or []) if self._regex_set is not None else []
+
+    def possible(self, tokens: Tokens, literal: dict[str, list[Span]],
+                 regexes_matched: set[int]) -> tuple[set[str], set[int]]:
+        """(labels that can have hits in this text, patterns whose labels all can): forward chaining from the
+        labels whose words occur, the recognizers whose figures occur and the `re:` terms. Everything else has no
+        hits without being computed, which is what keeps a large rubric cheap on a short bullet."""
+        keys = set(tokens.keys)
+        stack = list(literal) + [self._regex_labels[i] for i in regexes_matched]
+        stack += [name for name in self._recognizer_labels if numbers.may_recognize(name, keys)]
+        reachable: set[str] = set()
+        satisfied: set[int] = set()
+        counts: dict[int, int] = {}
+        alias_users, pattern_users, needs = self._alias_users, self._pattern_users, self._pattern_needs
+        while stack:
+            label = stack.pop()
+            if label in reachable:
+                continue
+            reachable.add(label)
+            stack.extend(alias_users.get(label, ()))
+            for pattern_id in pattern_users.get(label, ()):
+                count = counts[pattern_id] = counts.get(pattern_id, 0) + 1
+                owner, needed = needs[pattern_id]
+                if count == needed:
+                    satisfied.add(pattern_id)
+                    stack.append(owner)
+        return reachable, satisfied
+
+    # --- plain data, for the on-disk cache (cache.py) ------------------------------------------------------------
+
+    def state(self) -> dict:
+        """Everything matching needs, as plain data (dicts, lists, strings, numbers)."""
+        plans = {}
+        for name, plan in self.plans.items():
+            recognizer = name if plan.recognizer is not None else None
+            term = [plan.term.text, plan.term.path, plan.term.line] if plan.term else None
+            plans[name] = [plan.aliases, [list(steps) for steps in plan.patterns],
+                           [[index, self._regex_sources[index]] for index, _ in plan.regexes], recognizer,
+                           plan.exceptions, term]
+        return {"trie": self._trie, "exact": self._exact, "prefixes": self._prefixes, "plans": plans,
+                "regex_sources": self._regex_sources, "dependencies": self._dependencies(),
+                "rules": [[p.trigger, list(p.unless), p.near] for p in self.rule_plans],
+                "checklist": [label for _, label in self.checklist]}
+
+    @classmethod
+    def from_state(cls, rubric: Rubric, state: dict) -> "CompiledRubric":
+        self = cls.__new__(cls)
+        self.rubric, self.split_terms = rubric, False
+        self.window = rubric.negation_window
+        self.clause_words = ClauseWords(frozenset(rubric.clauses.before), frozenset(rubric.clauses.after_comma))
+        self._trie, self._exact, self._prefixes = state["trie"], state["exact"], state["prefixes"]
+        self._prefix_lengths = sorted({len(p) for p in self._prefixes})
+        self._classes_of = {}
+        self._regex_sources = state["regex_sources"]
+        self.plans = {}
+        for name, (aliases, patterns, regexes, recognizer, exceptions, term) in state["plans"].items():
+            if recognizer is not None:
+                base, _, value = recognizer.partition("=")
+                function = numbers.RECOGNIZERS[base]
+                recognizer = numbers.valued(function, float(value)) if value else function
+            self.plans[name] = LabelPlan(
+                name, aliases=list(aliases), patterns=[tuple(tuple(step) for step in steps) for steps in patterns],
+                regexes=[(index, compile_term(source)) for index, source in regexes], recognizer=recognizer,
+                exceptions=exceptions, term=Term(*term) if term else None)
+        self.rule_plans = [RulePlan(rule, trigger, tuple(unless), near)
+                           for rule, (trigger, unless, near) in zip(rubric.rules, state["rules"])]
+        self.checklist = list(zip(rubric.checklist, state["checklist"]))
+        (self._alias_users, self._pattern_users, self._pattern_needs, self._pattern_ids, regex_labels,
+         self._recognizer_labels) = state["dependencies"]
+        self._regex_labels = dict(regex_labels)
+        self._regex_set = regex_set(self._regex_sources)
+        return self
 
     # --- compiling ---------------------------------------------------------------------------------------------
 
@@ -155,7 +302,8 @@ class CompiledRubric:
         plan = self.plans[label]
         if isinstance(parsed, Regex):
             try:
-                plan.regexes.append(compile_term(parsed.source))
+                plan.regexes.append((len(self._regex_sources), compile_term(parsed.source)))
+                self._regex_sources.append(parsed.source)
             except PhraseError as exc:
                 raise CompileError(term, owner, str(exc)) from None
             return
@@ -353,6 +501,8 @@ class TextMatch:
         self.vetoed: dict[str, list[tuple[Span, Span]]] | None = {} if keep_vetoed else None
         self.tokens = tokenize(text, compiled.clause_words)
         self.literal = compiled.literal_hits(self.tokens)
+        self._regexes_matched = set(compiled.regexes_matching(text))
+        self._reachable, self._satisfied = compiled.possible(self.tokens, self.literal, self._regexes_matched)
         self._hits: dict[str, list[Span]] = {}
         self._starts: dict[str, dict[int, list[int]]] = {}
         self._cue_ends: dict[str, list[int]] = {}
@@ -361,7 +511,7 @@ class TextMatch:
     def hits(self, label: str) -> list[Span]:
         found = self._hits.get(label)
         if found is None:
-            found = self._hits[label] = self._compute(label)
+            found = self._hits[label] = self._compute(label) if label in self._reachable else []
         return found
 
     def _compute(self, label: str) -> list[Span]:
@@ -371,10 +521,13 @@ class TextMatch:
             spans.extend(plan.recognizer(self.tokens))
         for alias in plan.aliases:
             spans.extend(self.hits(alias))
-        for steps in plan.patterns:
-            spans.extend(self._pattern(steps))
-        for regex in plan.regexes:
-            spans.extend(token_spans(regex, self.tokens.text, self.tokens.starts, self.tokens.ends))
+        if plan.patterns:
+            for steps, pattern_id in zip(plan.patterns, self.compiled._pattern_ids[label]):
+                if pattern_id in self._satisfied:
+                    spans.extend(self._pattern(steps))
+        for index, regex in plan.regexes:
+            if index in self._regexes_matched:
+                spans.extend(token_spans(regex, self.tokens.text, self.tokens.starts, self.tokens.ends))
         if plan.exceptions is not None and spans:
             vetoes = self.hits(plan.exceptions)
             if vetoes:
@@ -448,10 +601,15 @@ class TextMatch:
         return spans
 
     def first_live(self, plan: RulePlan) -> Span | None:
-        """The first trigger hit that no negation cue precedes and no `unless` item covers, or None."""
+        """The first trigger hit that no negation cue precedes and no `unless` item covers, or None. A hit inside
+        a negated hit is negated with it ("chose not to market it as foolproof": not "foolproof" alone)."""
+        negated: list[Span] = []
         for span in self.hits(plan.trigger):
-            if plan.near is not None and self.negated(plan.near, span):
-                continue
+            if plan.near is not None:
+                if any(outer[0] <= span[0] and span[1] <= outer[1] for outer in negated) or \
+                        self.negated(plan.near, span):
+                    negated.append(span)
+                    continue
             if plan.unless and self.vetoing_unless(plan, span) is not None:
                 continue
             return span
@@ -515,12 +673,15 @@ def _touches_any(span: Span, vetoes: list[Span]) -> bool:
     return any(veto_start <= end and veto_end >= start for veto_start, veto_end in vetoes)
 
 
-_CACHE: dict[int, CompiledRubric] = {}
-
-
 def compile_rubric(rubric: Rubric) -> CompiledRubric:
-    """One compiled matcher per rubric object for the life of the process."""
-    key = id(rubric)
-    if key not in _CACHE:
-        _CACHE[key] = CompiledRubric(rubric)
-    return _CACHE[key]
+    """The compiled matcher of a rubric object, built once and kept with it (so it lives as long as the rubric)."""
+    compiled = rubric.__dict__.get("_compiled")
+    if compiled is None:
+        compiled = CompiledRubric(rubric)
+        remember(rubric, compiled)
+    return compiled
+
+
+def remember(rubric: Rubric, compiled: CompiledRubric) -> None:
+    """Use `compiled` (built here, or rebuilt from the on-disk cache) as the compiled form of `rubric`."""
+    object.__setattr__(rubric, "_compiled", compiled)  # the dataclass is frozen; this is a cache, not a field

@@ -54,6 +54,7 @@ _WINDOW_ORDINALS = frozenset({"first", "past", "last", "next", "following", "ini
 _WINDOW_PERIODS = frozenset({"day", "week", "month", "quarter", "year", "fortnight", "sprint", "season",
                              "half", "term", "cycle", "semester"})
 _APPROXIMATELY = frozenset({"under", "below", "about", "around", "roughly", "nearly", "just", "less", "over"})
+_WINDOW_TRIGGERS = _WINDOW_PREPOSITIONS | {"this", "last", "past"}
 _HALVES_AND_QUARTERS = re.compile(r"[qh][1-4]|fy\d{2,4}|20\d\d|19\d\d")
 
 
@@ -137,8 +138,18 @@ def multiplier(tokens: Tokens) -> list[Span]:
     return spans
 
 
+# What may follow the digits of a figure ("10k", "3x", "9h", "1st"); anything else is a code ("3DS", "2FA").
+_FIGURE_SUFFIXES = frozenset({"", "k", "m", "mm", "b", "bn", "x", "pp", "pts", "bps", "st", "nd", "rd", "th"}
+                             | _UNIT_SUFFIXES)
+
+
+def _is_figure(key: str) -> bool:
+    parsed = numeric(key)
+    return parsed is not None and parsed[1] in _FIGURE_SUFFIXES
+
+
 def number(tokens: Tokens) -> list[Span]:
-    return [(index, index + 1) for index, key in enumerate(tokens.keys) if key[:1].isdigit()]
+    return [(index, index + 1) for index, key in enumerate(tokens.keys) if _is_figure(key)]
 
 
 def year(tokens: Tokens) -> list[Span]:
@@ -166,7 +177,7 @@ def count(tokens: Tokens) -> list[Span]:
             taken.update(range(start, end))
     spans = []
     for index, key in enumerate(tokens.keys):
-        if index in taken or not key[:1].isdigit():
+        if index in taken or not _is_figure(key):
             continue
         parsed = numeric(key)
         if parsed is not None and parsed[1] not in ("", "k", "m"):
@@ -208,8 +219,8 @@ def change(tokens: Tokens) -> list[Span]:
                     break
             if second_end is not None and tokens.sentence[second_end - 1] == sentence:
                 spans.append((start, second_end))
-            elif start < index:  # "down from 40%"
-                spans.append((start, first_end))
+            elif start < index or "(" in text[tokens.ends[index - 1]:tokens.starts[index]] if index else False:
+                spans.append((start, first_end))  # "down from 40%", "(from 8%)"
         elif key in ("was", "from") and index > 0 and "(" in text[tokens.ends[index - 1]:tokens.starts[index]]:
             end = _quantity_end(tokens, index + 1)
             if end is not None:
@@ -291,6 +302,21 @@ def valued(recognizer: Callable[[Tokens], list[Span]], wanted: float) -> Callabl
 
     recognize.__name__ = f"{recognizer.__name__}={wanted:g}"
     return recognize
+
+
+def may_recognize(name: str, keys: set[str]) -> bool:
+    """Whether recognizer `name` (or a valued one, "percent=100") can find anything among these token keys: a
+    cheap test that lets the matcher skip recognizers, and everything built on them, in texts without figures."""
+    base = name.split("=", 1)[0]
+    if base not in RECOGNIZERS:
+        return True  # a recognizer supplied by a tool: always run
+    if any(key[:1].isdigit() for key in keys):
+        return True
+    if base == "window":
+        return bool(keys & _WINDOW_TRIGGERS)
+    if base in ("duration", "change", "multiplier"):
+        return bool(keys & NUMBER_WORDS) or base == "multiplier" and any(key.endswith("fold") for key in keys)
+    return False
 
 
 RECOGNIZERS: dict[str, Callable[[Tokens], list[Span]]] = {

@@ -125,3 +125,63 @@ class Rubric:
     @property
     def fingerprint(self) -> str:
         return f"{self.name}@{self.version}"
+
+
+# --- plain data (for the compiled-rubric cache, see cache.py) ----------------------------------------------------
+
+def _terms_plain(terms: tuple[Term, ...]) -> list:
+    return [[t.text, t.path, t.line] for t in terms]
+
+
+def _terms_back(items) -> tuple[Term, ...]:
+    return tuple(Term(text, path, line) for text, path, line in items)
+
+
+_RULE_TERMS = ("pattern", "when", "unless", "unless_near")
+
+
+def rubric_to_plain(rubric: Rubric) -> dict:
+    rules = []
+    for rule in rubric.rules:
+        item = {name: getattr(rule, name) for name in ("id", "kind", "message", "rationale", "fix", "failure_mode",
+                                                        "dimension", "points", "scope", "unless_scope", "negation")}
+        item["severity"] = rule.severity.value
+        item["examples"] = [list(rule.examples.bad), list(rule.examples.good)]
+        for name in _RULE_TERMS:
+            item[name] = _terms_plain(getattr(rule, name))
+        rules.append(item)
+    return {
+        "name": rubric.name, "version": rubric.version, "path": rubric.path,
+        "failure_modes": dict(rubric.failure_modes), "dimensions": dict(rubric.dimensions),
+        "vocabularies": [[v.name, _terms_plain(v.phrases), _terms_plain(v.exceptions)]
+                         for v in rubric.vocabularies.values()],
+        "rules": rules,
+        "checklist": [[c.id, c.title, c.hint, _terms_plain(c.pattern), [list(c.examples.bad), list(c.examples.good)]]
+                      for c in rubric.checklist],
+        "clauses": [list(rubric.clauses.before), list(rubric.clauses.after_comma)],
+        "severity_points": dict(rubric.severity_points), "signal_cap": rubric.signal_cap,
+        "negation_window": rubric.negation_window,
+    }
+
+
+def rubric_from_plain(data: dict) -> Rubric:
+    rules = []
+    for item in data["rules"]:
+        fields = dict(item)
+        fields["severity"] = Severity(item["severity"])
+        fields["examples"] = Examples(tuple(item["examples"][0]), tuple(item["examples"][1]))
+        for name in _RULE_TERMS:
+            fields[name] = _terms_back(item[name])
+        rules.append(Rule(**fields))
+    return Rubric(
+        name=data["name"], version=data["version"], path=data["path"], failure_modes=data["failure_modes"],
+        dimensions=data["dimensions"],
+        vocabularies={name: Vocabulary(name, _terms_back(phrases), _terms_back(exceptions))
+                      for name, phrases, exceptions in data["vocabularies"]},
+        rules=tuple(rules),
+        checklist=tuple(ChecklistEntry(i, title, hint, _terms_back(pattern), Examples(tuple(ex[0]), tuple(ex[1])))
+                        for i, title, hint, pattern, ex in data["checklist"]),
+        clauses=ClauseBreaks(tuple(data["clauses"][0]), tuple(data["clauses"][1])),
+        severity_points=data["severity_points"], signal_cap=data["signal_cap"],
+        negation_window=data["negation_window"],
+    )
