@@ -430,7 +430,7 @@ class CompiledRubric:
                 break
             ids.extend(self._prefixes.get(key[:length], ()))
         found = tuple(ids)
-        if len(self._classes_of) < 500_000:
+        if len(key) <= 64 and len(self._classes_of) < 100_000:  # bounded, like the tokenizer's memo
             self._classes_of[key] = found
         return found
 

@@ -80,7 +80,7 @@ def _split(word: str) -> tuple[tuple[str, int, int], ...]:
             pieces = ((fold(lower.replace("'", "")), 0, len(word)),)
     if word.lower() == "cannot":
         pieces = (("can", 0, 3), ("not", 3, 6))
-    if len(_KEY_CACHE) < 200_000:
+    if len(word) <= 64 and len(_KEY_CACHE) < 100_000:  # a bounded memo: long tokens are rare and costly to keep
         _KEY_CACHE[word] = pieces
     return pieces
 
