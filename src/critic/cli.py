@@ -40,6 +40,7 @@ class ReportFormat(str, Enum):
     line = "line"
     sarif = "sarif"
     github = "github"
+    html = "html"
 
 
 class FailOn(str, Enum):
@@ -59,6 +60,9 @@ class Color(str, Enum):
     auto = "auto"
     always = "always"
     never = "never"
+
+
+KIND_HELP = "How to read input: auto (.txt is plain, the rest Markdown), markdown or plain."
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -137,7 +141,8 @@ def review(
                                                show_default=False)],
     format: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="Report format: rich (terminal), json, line (path:line:col: severity rule: message), "
-                               "sarif (SARIF 2.1.0 for code scanning) or github (Actions annotations).")
+                               "sarif (SARIF 2.1.0 for code scanning), github (Actions annotations) or html "
+                               "(a self-contained page to share; use with -o report.html).")
     ] = ReportFormat.rich,
     fail_under: Annotated[Optional[int], typer.Option(
         "--fail-under", min=0, max=100, help="Exit 1 if a document scores below this (0-100).")] = None,
@@ -149,7 +154,7 @@ def review(
         "--config", help="Config file to use instead of searching for .critic.toml / pyproject.toml.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings and the summary.")] = False,
     kind: Annotated[Kind, typer.Option(
-        "--kind", help="How to read input: auto (.txt is plain, the rest Markdown), markdown or plain.")] = Kind.auto,
+        "--kind", help=KIND_HELP)] = Kind.auto,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the report to this file instead of standard output.")] = None,
     color: Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")] = Color.auto,
@@ -260,7 +265,7 @@ def baseline(
     config: Annotated[Optional[Path], typer.Option(
         "--config", help="Config file to use instead of searching for .critic.toml / pyproject.toml.")] = None,
     kind: Annotated[Kind, typer.Option(
-        "--kind", help="How to read input: auto (.txt is plain, the rest Markdown), markdown or plain.")] = Kind.auto,
+        "--kind", help=KIND_HELP)] = Kind.auto,
     max_size: Annotated[int, typer.Option("--max-size", min=1, help="Largest file to read, in MiB.")] = 32,
 ) -> None:
     """Record the current findings as a baseline (JSON) for `critic review --baseline FILE`.
