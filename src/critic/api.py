@@ -30,7 +30,16 @@ def review_text(text: str, *, path: str = "<text>", kind: str | None = None,
 
 def review_file(path: str | Path, *, kind: str | None = None, rubric: Rubric | str | Path | None = None,
                 options: ReviewOptions | None = None, max_bytes: int = MAX_BYTES_DEFAULT) -> DocumentResult:
-    """Review a file; raises InputError (with the file name in its message) if it cannot be read."""
+    """Review a file; raises InputError (with the file name in its message) if it cannot be read.
+
+    A `.docx` file (or `kind="docx"`) is read as a Word document; that needs the `critic[docx]` extra.
+    """
+    from .docx_reader import is_docx
+
+    if kind == "docx" or (kind is None and is_docx(str(path))):
+        from .docx_reader import read_docx
+
+        return _review(read_docx(path, max_bytes=max_bytes), rubric, options)
     text = read_document_text(path, max_bytes=max_bytes)
     return review_text(text, path=str(path), kind=kind, rubric=rubric, options=options)
 

@@ -54,6 +54,7 @@ class Kind(str, Enum):
     auto = "auto"
     markdown = "markdown"
     plain = "plain"
+    docx = "docx"
 
 
 class Color(str, Enum):
@@ -62,7 +63,8 @@ class Color(str, Enum):
     never = "never"
 
 
-KIND_HELP = "How to read input: auto (.txt is plain, the rest Markdown), markdown or plain."
+KIND_HELP = ("How to read input: auto (.txt is plain text, .docx is Word, the rest Markdown), markdown, plain or "
+             "docx (needs critic[docx]).")
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -137,7 +139,8 @@ DryRunOpt = Annotated[bool, typer.Option(
 
 @app.command()
 def review(
-    paths: Annotated[list[str], typer.Argument(help="Markdown or .txt dossiers to review; - reads standard input.",
+    paths: Annotated[list[str], typer.Argument(help="Markdown, .txt or .docx dossiers to review; - reads standard "
+                                                    "input.",
                                                show_default=False)],
     format: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="Report format: rich (terminal), json, line (path:line:col: severity rule: message), "
@@ -234,20 +237,20 @@ def review(
 
 def _review_paths(paths: list[str], settings, kind: Kind, max_size: int) -> list:
     """Read and review each path (- is standard input) with the resolved settings."""
-    from .api import review_text
-    from .document import read_document_text
+    from .api import review_file, review_text
 
     results = []
     for path in paths:
         if path == "-":
+            if kind == Kind.docx:
+                raise InputError("<stdin>: a .docx file is read by name, not from standard input")
             text, doc_kind = _read_stdin(kind)
-            name = "<stdin>"
+            results.append(review_text(text, path="<stdin>", kind=doc_kind, rubric=settings.rubric,
+                                       options=settings.options))
         else:
-            text = read_document_text(path, max_bytes=max_size * 1024 * 1024)
-            doc_kind = None if kind == Kind.auto else kind.value
-            name = path
-        results.append(review_text(text, path=name, kind=doc_kind, rubric=settings.rubric,
-                                   options=settings.options))
+            results.append(review_file(path, kind=None if kind == Kind.auto else kind.value,
+                                       rubric=settings.rubric, options=settings.options,
+                                       max_bytes=max_size * 1024 * 1024))
     return results
 
 
