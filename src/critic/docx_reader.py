@@ -24,6 +24,7 @@ import re
 import zipfile
 from pathlib import Path
 
+# the directive syntax and the disable/enable bookkeeping are the Markdown reader's, so both behave alike
 from .document import MAX_BYTES_DEFAULT, _DIRECTIVE, _parse_directive, _Suppressions
 from .errors import InputError
 from .models import Block, Bullet, ParsedDocument
@@ -54,6 +55,7 @@ def read_docx(path: str | Path, max_bytes: int = MAX_BYTES_DEFAULT) -> ParsedDoc
 
 def parse_docx(data: bytes, name: str, max_bytes: int = MAX_BYTES_DEFAULT) -> ParsedDocument:
     document = _open(data, name, max_bytes)
+    styles = _Styles(document)
     suppressions = _Suppressions()
     bullets: list[Bullet] = []
     blocks: list[Block] = []
@@ -65,9 +67,8 @@ def parse_docx(data: bytes, name: str, max_bytes: int = MAX_BYTES_DEFAULT) -> Pa
         text = squash(_NOT_PROSE.sub(lambda m: " " * len(m.group(0)), raw))
         if not text:
             continue
-        style = _style(document, element)
-        heading = _heading_level(style)
-        depth = None if heading else _list_depth(element, style)
+        heading, style_listed, style_level = styles.of(element)
+        depth = None if heading else _list_depth(element, style_listed, style_level)
         if depth is None:
             blocks.append(Block(text=text, line=number, heading=heading))
             continue
@@ -147,14 +148,29 @@ def _in_text_box(element, paragraph) -> bool:
     return False
 
 
-def _style(document, element):
-    """The paragraph's style (the document's default paragraph style when it names none), or None."""
-    from docx.text.paragraph import Paragraph
+class _Styles:
+    """What a paragraph style says about its paragraphs, worked out once per style (python-docx lookups are slow)."""
 
-    try:
-        return Paragraph(element, document).style
-    except (KeyError, ValueError, AttributeError):
-        return None
+    def __init__(self, document):
+        self.document = document
+        self.facts: dict[str | None, tuple[int, bool, int | None]] = {}
+
+    def of(self, element) -> tuple[int, bool, int | None]:
+        """(heading level or 0, whether the style makes a list item, the list level it gives or None)."""
+        style_ref = element.find(f"{_W}pPr/{_W}pStyle")
+        style_id = style_ref.get(f"{_W}val") if style_ref is not None else None
+        if style_id not in self.facts:
+            self.facts[style_id] = _style_facts(self._style(element))
+        return self.facts[style_id]
+
+    def _style(self, element):
+        """The paragraph's style (the document's default paragraph style when it names none), or None."""
+        from docx.text.paragraph import Paragraph
+
+        try:
+            return Paragraph(element, self.document).style
+        except (KeyError, ValueError, AttributeError):
+            return None
 
 
 def _style_chain(style):
@@ -165,15 +181,25 @@ def _style_chain(style):
         style = style.base_style
 
 
-def _heading_level(style) -> int:
+def _style_facts(style) -> tuple[int, bool, int | None]:
+    heading, listed, level = 0, False, None
     for s in _style_chain(style):
         name = (s.name or "").strip()
-        if name.lower() == "title":
-            return 1
+        if not heading and name.lower() == "title":
+            heading = 1
         match = _HEADING_STYLE.fullmatch(name)
+        if not heading and match:
+            heading = min(max(int(match.group(1)), 1), 6)
+        inherited = _num_pr(s.element)
+        if inherited is not None and inherited[0] != "0":
+            listed = True
+            level = level if level is not None else inherited[1]
+        match = _LIST_STYLE.fullmatch(name)
         if match:
-            return min(int(match.group(1)), 6) or 1
-    return 0
+            listed = True
+            if level is None and match.group(1):
+                level = int(match.group(1)) - 1  # "List Bullet 2" is the second level
+    return heading, listed, level
 
 
 def _num_pr(element):
@@ -188,23 +214,13 @@ def _num_pr(element):
     return num_value, int(level_value) if level_value and level_value.isdigit() else None
 
 
-def _list_depth(element, style) -> int | None:
+def _list_depth(element, style_listed: bool, style_level: int | None) -> int | None:
     """The nesting level (0 = top) of a list paragraph, or None when the paragraph is not in a list."""
     own = _num_pr(element)
     if own is not None and own[0] == "0":  # numId 0: numbering explicitly removed
         return None
-    level = own[1] if own is not None else None
-    listed = own is not None and own[0] is not None
-    for s in _style_chain(style):
-        inherited = _num_pr(s.element)
-        if inherited is not None and inherited[0] != "0":
-            listed = True
-            level = level if level is not None else inherited[1]
-        match = _LIST_STYLE.fullmatch((s.name or "").strip())
-        if match:
-            listed = True
-            if level is None and match.group(1):
-                level = int(match.group(1)) - 1  # "List Bullet 2" is the second level
+    listed = style_listed or (own is not None and own[0] is not None)
     if not listed:
         return None
+    level = own[1] if own is not None and own[1] is not None else style_level
     return max(level or 0, 0)
