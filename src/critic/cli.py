@@ -259,7 +259,7 @@ def _review_paths(paths: list[str], settings, kind: Kind, max_size: int) -> list
 @app.command()
 def baseline(
     paths: Annotated[list[str], typer.Argument(
-        help="Markdown or .txt dossiers whose current findings to record; - reads standard input.",
+        help="Markdown, .txt or .docx dossiers whose current findings to record; - reads standard input.",
         show_default=False)],
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the baseline to this file instead of standard output.")] = None,
