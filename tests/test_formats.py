@@ -270,7 +270,7 @@ def test_shell_completion_offers_the_formats():
     env = {"_CRITIC_COMPLETE": "complete_bash", "COMP_WORDS": "critic review --format ", "COMP_CWORD": "3"}
     proc = run_critic(env=env)
     assert proc.returncode == 0
-    assert proc.stdout.split() == ["rich", "json", "line", "sarif", "github"]
+    assert proc.stdout.split() == ["rich", "json", "line", "sarif", "github", "html"]
     env.update(COMP_WORDS="critic ba", COMP_CWORD="1")
     assert run_critic(env=env).stdout.split() == ["baseline"]
 

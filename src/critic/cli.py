@@ -40,6 +40,7 @@ class ReportFormat(str, Enum):
     line = "line"
     sarif = "sarif"
     github = "github"
+    html = "html"
 
 
 class FailOn(str, Enum):
@@ -53,12 +54,17 @@ class Kind(str, Enum):
     auto = "auto"
     markdown = "markdown"
     plain = "plain"
+    docx = "docx"
 
 
 class Color(str, Enum):
     auto = "auto"
     always = "always"
     never = "never"
+
+
+KIND_HELP = ("How to read input: auto (.txt is plain text, .docx is Word, the rest Markdown), markdown, plain or "
+             "docx (needs critic[docx]).")
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -133,11 +139,13 @@ DryRunOpt = Annotated[bool, typer.Option(
 
 @app.command()
 def review(
-    paths: Annotated[list[str], typer.Argument(help="Markdown or .txt dossiers to review; - reads standard input.",
+    paths: Annotated[list[str], typer.Argument(help="Markdown, .txt or .docx dossiers to review; - reads standard "
+                                                    "input.",
                                                show_default=False)],
     format: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="Report format: rich (terminal), json, line (path:line:col: severity rule: message), "
-                               "sarif (SARIF 2.1.0 for code scanning) or github (Actions annotations).")
+                               "sarif (SARIF 2.1.0 for code scanning), github (Actions annotations) or html "
+                               "(a self-contained page to share; use with -o report.html).")
     ] = ReportFormat.rich,
     fail_under: Annotated[Optional[int], typer.Option(
         "--fail-under", min=0, max=100, help="Exit 1 if a document scores below this (0-100).")] = None,
@@ -149,7 +157,7 @@ def review(
         "--config", help="Config file to use instead of searching for .critic.toml / pyproject.toml.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings and the summary.")] = False,
     kind: Annotated[Kind, typer.Option(
-        "--kind", help="How to read input: auto (.txt is plain, the rest Markdown), markdown or plain.")] = Kind.auto,
+        "--kind", help=KIND_HELP)] = Kind.auto,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the report to this file instead of standard output.")] = None,
     color: Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")] = Color.auto,
@@ -229,20 +237,20 @@ def review(
 
 def _review_paths(paths: list[str], settings, kind: Kind, max_size: int) -> list:
     """Read and review each path (- is standard input) with the resolved settings."""
-    from .api import review_text
-    from .document import read_document_text
+    from .api import review_file, review_text
 
     results = []
     for path in paths:
         if path == "-":
+            if kind == Kind.docx:
+                raise InputError("<stdin>: a .docx file is read by name, not from standard input")
             text, doc_kind = _read_stdin(kind)
-            name = "<stdin>"
+            results.append(review_text(text, path="<stdin>", kind=doc_kind, rubric=settings.rubric,
+                                       options=settings.options))
         else:
-            text = read_document_text(path, max_bytes=max_size * 1024 * 1024)
-            doc_kind = None if kind == Kind.auto else kind.value
-            name = path
-        results.append(review_text(text, path=name, kind=doc_kind, rubric=settings.rubric,
-                                   options=settings.options))
+            results.append(review_file(path, kind=None if kind == Kind.auto else kind.value,
+                                       rubric=settings.rubric, options=settings.options,
+                                       max_bytes=max_size * 1024 * 1024))
     return results
 
 
@@ -251,7 +259,7 @@ def _review_paths(paths: list[str], settings, kind: Kind, max_size: int) -> list
 @app.command()
 def baseline(
     paths: Annotated[list[str], typer.Argument(
-        help="Markdown or .txt dossiers whose current findings to record; - reads standard input.",
+        help="Markdown, .txt or .docx dossiers whose current findings to record; - reads standard input.",
         show_default=False)],
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the baseline to this file instead of standard output.")] = None,
@@ -260,7 +268,7 @@ def baseline(
     config: Annotated[Optional[Path], typer.Option(
         "--config", help="Config file to use instead of searching for .critic.toml / pyproject.toml.")] = None,
     kind: Annotated[Kind, typer.Option(
-        "--kind", help="How to read input: auto (.txt is plain, the rest Markdown), markdown or plain.")] = Kind.auto,
+        "--kind", help=KIND_HELP)] = Kind.auto,
     max_size: Annotated[int, typer.Option("--max-size", min=1, help="Largest file to read, in MiB.")] = 32,
 ) -> None:
     """Record the current findings as a baseline (JSON) for `critic review --baseline FILE`.

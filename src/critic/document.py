@@ -188,6 +188,7 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
     stack: list[_BulletBuilder] = []
     item_levels: list[int] = []
     para_level = -1
+    heading = 0
 
     for token in tokens:
         kind = token.type
@@ -205,6 +206,7 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
             suppressions.scan(token.content, token.map[0] + 1)
         elif kind in ("paragraph_open", "heading_open"):
             para_level = token.level
+            heading = int(token.tag[1:]) if kind == "heading_open" else 0
         elif kind == "inline":
             in_item = stack and para_level == item_levels[-1] + 1
             if in_item:
@@ -221,7 +223,8 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
                     source_line = lines[line_no] if line_no < len(lines) else content_line
                     builder.add_line(line_no + 1, _content_column(source_line, content_line), content_line)
             elif token.content.strip():
-                blocks.append(Block(text=squash(_mask(normalize(token.content))), line=token.map[0] + 1))
+                blocks.append(Block(text=squash(_mask(normalize(token.content))), line=token.map[0] + 1,
+                                    heading=heading))
     bullets.sort(key=lambda b: (b.line, b.column))
     return ParsedDocument(path=path, bullets=tuple(bullets), blocks=tuple(blocks))
 

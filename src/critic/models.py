@@ -69,10 +69,12 @@ class Bullet:
 
 @dataclass(frozen=True)
 class Block:
-    """A non-bullet text block (heading or paragraph), used only for the dossier checklist."""
+    """A non-bullet text block (heading or paragraph): evidence for the dossier checklist, and the outline the
+    HTML report shows around the bullets."""
 
     text: str
     line: int
+    heading: int = 0  # 1-6 for a heading of that level, 0 for a paragraph
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ class DocumentResult:
     checklist: tuple[ChecklistItem, ...]
     score: int | None  # None when the document has no bullets
     rubric: str = ""
+    blocks: tuple[Block, ...] = ()  # the headings and paragraphs around the bullets (not scored, not in JSON)
 
     @property
     def all_findings(self) -> tuple[Finding, ...]:

@@ -304,6 +304,8 @@ def review_rewrites(results: list[DocumentResult], paths: list[str], settings, f
         raise CriticError("--interactive needs the terminal report, not --format json")
     if (flags.write or flags.diff) and "-" in paths:
         raise CriticError("--write and --diff need files, not standard input")
+    if (flags.write or flags.diff) and any(p.lower().endswith(".docx") for p in paths):
+        raise CriticError("--write and --diff edit Markdown and text files; a .docx is only reviewed")
     llm = resolve_llm(settings.config, flags)
     threshold = _threshold(settings.config, flags, llm)
     proposals = select(results, threshold)

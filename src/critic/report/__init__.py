@@ -17,6 +17,7 @@ FORMATS = {
     "line": "line",        # path:line:col: severity rule: message
     "sarif": "sarif",      # SARIF 2.1.0 for code scanning
     "github": "github",    # GitHub Actions workflow commands (annotations)
+    "html": "html",        # one self-contained page to share and print
 }
 
 

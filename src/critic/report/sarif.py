@@ -4,8 +4,9 @@ The run describes every finding rule of the rubric (`tool.driver.rules`: id, nam
 rule's message, full description = its rationale, help = its fix, default level from its severity) and one
 result per active finding, located by a path relative to the working directory and a 1-based line and column.
 `partialFingerprints` hash the rule and the normalised bullet text (not the line), so code scanning keeps
-tracking an alert when its bullet moves. With a baseline, `baselineState` is `unchanged` for known findings and
-`new` for the rest.
+tracking an alert when its bullet moves. A `.docx` file has no lines: its regions give the paragraph number as
+`startLine` (column 1), and each bullet's result says so in `properties.paragraph`. With a baseline,
+`baselineState` is `unchanged` for known findings and `new` for the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections import Counter
 from urllib.parse import quote
 
 from ..baseline import normalise_path, normalise_text
+from ..docx_reader import is_docx
 from ..models import DocumentResult, Finding, Severity
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -70,10 +72,12 @@ def as_dict(results: list[DocumentResult], context) -> dict:
     sarif_results = []
     for result in results:
         uri = _uri(result.path)
+        paragraphs = is_docx(result.path)
         seen: Counter[tuple[str, str]] = Counter()
         located = [(f, b.bullet.text) for b in result.bullets for f in b.active_findings]
-        located += [(f, "") for f in result.document_findings if not f.suppressed]
-        for finding, text in located:
+        located += [(f, None) for f in result.document_findings if not f.suppressed]
+        for finding, bullet_text in located:
+            text = bullet_text or ""
             if finding.rule not in index:
                 index[finding.rule] = len(descriptors)
                 descriptors.append(_fallback_descriptor(finding))
@@ -90,7 +94,8 @@ def as_dict(results: list[DocumentResult], context) -> dict:
                 }}],
                 "partialFingerprints": {FINGERPRINT: _fingerprint(finding.rule, text, occurrence)},
                 "properties": {"failure_mode": finding.failure_mode, "fix": finding.fix,
-                               **({"match": finding.match} if finding.match else {})},
+                               **({"match": finding.match} if finding.match else {}),
+                               **({"paragraph": finding.line} if paragraphs and bullet_text is not None else {})},
             }
             if finding.baseline:
                 item["baselineState"] = "unchanged" if finding.known else "new"
