@@ -148,6 +148,9 @@ def review(
     config: Annotated[Optional[Path], typer.Option(
         "--config", help="Config file to use instead of searching for .critic.toml / pyproject.toml.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings and the summary.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Terminal report: every finding of each failure mode with its message, the "
+                                "strengths and the checklist hints.")] = False,
     kind: Annotated[Kind, typer.Option(
         "--kind", help="How to read input: auto (.txt is plain, the rest Markdown), markdown or plain.")] = Kind.auto,
     output: Annotated[Optional[Path], typer.Option(
@@ -205,8 +208,8 @@ def review(
         if known is not None:
             results = baselines.apply(results, known)
         passed, code = verdict(results, settings.fail_under, settings.fail_on)
-        context = ReportContext(quiet=quiet, fail_under=settings.fail_under, fail_on=settings.fail_on,
-                                passed=passed, exit_code=code, rubric=settings.rubric, color=_color(color),
+        context = ReportContext(quiet=quiet, verbose=verbose, fail_under=settings.fail_under,
+                                fail_on=settings.fail_on, passed=passed, exit_code=code, rubric=settings.rubric, color=_color(color),
                                 extra={"baseline": str(baseline)} if baseline is not None else {})
         report = render(format.value, results, context)
         if not (rewrite or interactive or write or diff or llm or dry_run):
