@@ -288,7 +288,8 @@ def baseline(
 @app.command()
 def rewrite(
     bullet: Annotated[Optional[str], typer.Argument(
-        help="The bullet to critique and rewrite; omit it or pass - to read standard input.",
+        help="The bullet to critique and rewrite; - reads standard input (one bullet a line). Omitted: standard "
+             "input, or a paste loop on a terminal.",
         show_default=False)] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.rich,
     rubric: Annotated[Optional[str], typer.Option("--rubric", help="Rubric YAML file or bundled name.")] = None,
@@ -305,35 +306,36 @@ def rewrite(
     no_cache: NoCacheOpt = False,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Critique one bullet and show a stronger structure with [placeholders] for the facts only you have.
+    """Critique a bullet and show a stronger structure with [placeholders] for the facts only you have.
 
-    With --llm (or a model in [tool.critic.llm]) a model proposes rewrites too, and only ones the rubric has
-    verified are shown: higher score, no error, no invented figure.
+    Several lines on standard input are reviewed one after another, each line a bullet. With no argument on a
+    terminal, paste bullets one at a time (Ctrl-D ends). With --llm (or a model in [tool.critic.llm]) a model
+    proposes rewrites too, and only ones the rubric has verified are shown: higher score, no error, no invented
+    figure.
     """
-    from .api import scaffold_rewrite
+    from .rewrite_pass import RewriteFlags, rewrite_bullets
     from .runtime import resolve_settings
-    from .rewrite_view import render_rewrite
 
     try:
-        if bullet is None or bullet == "-":
-            if sys.stdin.isatty():
-                fail("give the bullet as an argument or on standard input")
-            text, _ = _read_stdin(Kind.plain)
-            bullet = " ".join(text.split())
-        if not bullet.strip():
-            fail("the bullet is empty")
         settings = resolve_settings(config=config, start=None, rubric=rubric)
-        from .rewrite_pass import RewriteFlags, llm_requested, rewrite_one
-
         flags = RewriteFlags(llm=llm, no_llm=no_llm, base_url=base_url, send_key_to_base_url=send_key_to_base_url,
                              variants=variants, timeout=timeout, max_cost=max_cost, redact=redact,
                              no_cache=no_cache, dry_run=dry_run)
-        if llm_requested(settings.config, flags) or dry_run:
-            sys.stdout.write(rewrite_one(" ".join(bullet.split()), settings, flags, format.value, _color(color)))
+
+        def critique(text: str) -> str:
+            return rewrite_bullets(text, settings, flags, format.value, _color(color))
+
+        if bullet is None and sys.stdin.isatty():
+            from .paste_loop import paste_loop
+
+            code = paste_loop(critique)
+            if code:
+                raise typer.Exit(code)
             return
-        result, scaffold = scaffold_rewrite(" ".join(bullet.split()), rubric=settings.rubric,
-                                            options=settings.options)
-        sys.stdout.write(render_rewrite(result, scaffold, format.value, _color(color)))
+        text = _read_stdin(Kind.plain)[0] if bullet is None or bullet == "-" else " ".join(bullet.split())
+        if not text.strip():
+            fail("the bullet is empty")
+        sys.stdout.write(critique(text))
     except CriticError as exc:
         fail(str(exc), exc.exit_code)
 
