@@ -292,3 +292,26 @@ def test_summary_table_counts_bullets_and_findings_per_mode(tiny):
     assert rows["compliance-checklist"] == ["1", "1", "error"]
     assert rows["tech-only-metric"] == ["1", "1", "warning"]
     assert rows["personal-heroics"] == ["1", "1", "info"]  # the suppressed one is not counted
+
+
+def test_a_known_finding_never_hides_a_new_one_of_the_same_mode():
+    from critic.models import Finding, Severity
+    from critic.report.terminal import by_mode
+
+    def finding(rule, severity, baseline):
+        return Finding(rule=rule, failure_mode="perfect-safety-claim", severity=severity, line=3, column=3,
+                       message="m", fix="f", baseline=baseline)
+
+    known_error = finding("eliminated-all", Severity.ERROR, "known")
+    new_warning = finding("all-word", Severity.WARNING, "new")
+    assert by_mode([known_error, new_warning]) == [(new_warning, []), (known_error, [])]
+    other = finding("other", Severity.WARNING, "new")
+    assert by_mode([new_warning, known_error, other]) == [(new_warning, [other]), (known_error, [])]
+
+
+def test_how_to_fix_names_the_file_of_each_line_when_several_files_are_reviewed(tiny):
+    (tiny / "second.md").write_text("- We eliminated all jailbreaks.\n", encoding="utf-8")
+    proc = run_critic("review", "dossier.md", "second.md", "--rubric", "rubric.yaml", cwd=tiny, env=PIPED)
+    flat = " ".join(proc.stdout.split())
+    assert "perfect-safety-claim (eliminated-all; dossier.md 3; second.md 1): Give the measured" in flat
+    assert "compliance-checklist (gate-passed; dossier.md 4): Name the decision" in flat

@@ -54,15 +54,18 @@ def uses_colour(console) -> bool:
 
 def by_mode(findings) -> list[tuple[Finding, list[Finding]]]:
     """(strongest, the others) per failure mode, the most severe mode first. The strongest is the most severe
-    finding of the mode, the first one found on a tie (the score charges a mode once, at its largest penalty)."""
-    groups: dict[str, list[Finding]] = {}
+    finding of the mode, the first one found on a tie (the score charges a mode once, at its largest penalty).
+    Findings known from a --baseline form their own group, after the new ones, so a known finding never hides a
+    new one."""
+    groups: dict[tuple[str, bool], list[Finding]] = {}
     for f in findings:
-        groups.setdefault(f.failure_mode, []).append(f)
+        groups.setdefault((f.failure_mode, f.known), []).append(f)
     ordered = []
     for group in groups.values():
         strongest = max(group, key=lambda f: f.severity.rank)  # max keeps the first of equals
         ordered.append((strongest, [f for f in group if f is not strongest]))
-    return sorted(ordered, key=lambda pair: -pair[0].severity.rank)  # stable: modes keep first-found order
+    # stable: modes of equal severity keep the order they were found in
+    return sorted(ordered, key=lambda pair: (pair[0].known, -pair[0].severity.rank))
 
 
 def _span(f: Finding, text: str) -> tuple[int, int] | None:
@@ -139,11 +142,30 @@ def _clip(text: str, room: int) -> str:
     return cut.rstrip(" ,;:") + "\u2026"
 
 
+def _places(places: list[tuple[str, int | None]], several_files: bool = False) -> str:
+    """Where a rule fired, for How to fix: "line 11", "lines 11, 14", "the dossier", and with several files
+    "a.md 3, 7; b.md 2". At most LINES_SHOWN places are named."""
+    by_path: dict[str, list[str]] = {}
+    for path, line in dict.fromkeys(places):
+        whole = "as a whole" if several_files else "the dossier"
+        by_path.setdefault(path, []).append(whole if line is None else str(line))
+    total = sum(len(names) for names in by_path.values())
+    left, parts = LINES_SHOWN, []
+    for path, names in by_path.items():
+        if left <= 0:
+            break
+        shown, left = names[:left], left - len(names)
+        if several_files:
+            parts.append(f"{path} {', '.join(shown)}")
+        else:
+            numbered = shown[0].isdigit()
+            parts.append(("line " if len(names) == 1 else "lines ") * numbered + ", ".join(shown))
+    more = f" and {total - LINES_SHOWN} more" if total > LINES_SHOWN else ""
+    return "; ".join(parts) + more
+
+
 def _lines_list(numbers) -> str:
-    numbers = sorted(set(numbers))
-    shown = ", ".join(str(n) for n in numbers[:LINES_SHOWN])
-    more = f" and {len(numbers) - LINES_SHOWN} more" if len(numbers) > LINES_SHOWN else ""
-    return ("line " if len(numbers) == 1 else "lines ") + shown + more
+    return _places([("", n) for n in sorted(set(numbers))])
 
 
 class Report:
@@ -156,7 +178,9 @@ class Report:
         self.colour = uses_colour(console)
         self.verbose = bool(getattr(context, "verbose", False))
         self.quiet = context.quiet
-        self.fixes: dict[str, tuple[Finding, list[int]]] = {}  # rule -> (a finding of it, lines), for How to fix
+        self.several_files = False  # How to fix then names the file of each line
+        # rule -> (a finding of it, where it fired as (path, line or None for the dossier)), for How to fix
+        self.fixes: dict[str, tuple[Finding, list[tuple[str, int | None]]]] = {}
 
     def print(self, *texts) -> None:
         for text in texts:
@@ -189,13 +213,13 @@ class Report:
                 line.append(f"  \u201c{_clip(words, room)}\u201d", style="dim")
         return line
 
-    def remember_fix(self, f: Finding, line: int) -> None:
+    def remember_fix(self, f: Finding, path: str | None, line: int | None) -> None:
         if f.known:
             return
         entry = self.fixes.setdefault(f.rule, (f, []))
-        entry[1].append(line)
+        entry[1].append((path or "", line))
 
-    def findings_block(self, findings, text: str | None, path: str | None, indent: int, line_no: int) -> None:
+    def findings_block(self, findings, text: str | None, path: str | None, indent: int, line_no: int | None) -> None:
         """The failure-mode lines of one bullet (or of the dossier), and what How to fix needs."""
         from rich.text import Text
 
@@ -210,13 +234,13 @@ class Report:
                 continue
             self.print(self.finding_line(strongest, text, path, indent, loc_width,
                                          more=0 if self.verbose else len(others)))
-            self.remember_fix(strongest, line_no)
+            self.remember_fix(strongest, path, line_no)
             if self.verbose:
                 self.print(*_paragraph(self.console, strongest.message, self.width, indent + 2, "dim"))
                 for other in others:
                     self.print(self.finding_line(other, text, path, indent, loc_width))
                     self.print(*_paragraph(self.console, other.message, self.width, indent + 2, "dim"))
-                    self.remember_fix(other, line_no)
+                    self.remember_fix(other, path, line_no)
 
     # --- bullets ------------------------------------------------------------------------------------------------
 
@@ -281,7 +305,7 @@ class Report:
         dossier = [f for f in result.document_findings if not f.suppressed and not (self.quiet and f.known)]
         if dossier:
             self.print(Text(), Text("Dossier", style="bold"))
-            self.findings_block(dossier, None, result.path, 2, 1)
+            self.findings_block(dossier, None, result.path, 2, None)
         if not self.quiet and result.checklist:
             self.print(Text())
             self.checklist(result, summary)
@@ -320,7 +344,7 @@ class Report:
         for rule, (f, lines) in sorted(self.fixes.items(), key=lambda kv: -kv[1][0].severity.rank):
             head = Text("  ")
             head.append(f.failure_mode, style="bold")
-            head.append(f" ({rule}; {_lines_list(lines)}): " if show_lines else f" ({rule}): ", style="dim")
+            head.append(f" ({rule}; {_places(lines, self.several_files)}): " if show_lines else f" ({rule}): ", style="dim")
             self.print(*_hanging(self.console, Text(), head + Text(f.fix), self.width, 4))
         self.print(Text())
 
@@ -366,6 +390,7 @@ def render(results: list[DocumentResult], context) -> str:
     buffer = io.StringIO()
     console = _console(context, buffer)
     report = Report(console, context, context.width or console.width)
+    report.several_files = len(results) > 1
     for result in results:
         report.document(result)
     report.how_to_fix()
