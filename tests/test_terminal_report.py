@@ -315,3 +315,13 @@ def test_how_to_fix_names_the_file_of_each_line_when_several_files_are_reviewed(
     flat = " ".join(proc.stdout.split())
     assert "perfect-safety-claim (eliminated-all; dossier.md 3; second.md 1): Give the measured" in flat
     assert "compliance-checklist (gate-passed; dossier.md 4): Name the decision" in flat
+
+
+def test_a_long_path_moves_finding_lines_left_instead_of_past_80_columns(tiny):
+    deep = tiny / "a-rather-long-folder-name-for-the-promotion-dossier"
+    deep.mkdir()
+    (deep / "dossier.md").write_text(TINY_DOSSIER, encoding="utf-8")
+    out = run_critic("review", str(deep.relative_to(tiny) / "dossier.md"), "--rubric", "rubric.yaml", cwd=tiny,
+                     env=PIPED).stdout
+    assert width_ok(out), out
+    assert re.search(r"^  a-rather-long-folder-name-for-the-promotion-dossier/dossier\.md:3:3\s+error", out, re.M)

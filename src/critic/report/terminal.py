@@ -229,6 +229,9 @@ class Report:
             loc_width = max((len(f"{path}:{f.line}:{f.column}") for f in shown), default=0)
         else:
             loc_width = 0
+        # a long path moves the finding lines left rather than past the width (they never wrap)
+        longest = (loc_width + 2 if loc_width else 0) + 9 + max((len(f.failure_mode) for f in shown), default=0)
+        indent = max(2, min(indent, self.width - longest))
         for strongest, others in groups:
             if self.quiet and strongest.known:
                 continue
