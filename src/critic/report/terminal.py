@@ -199,8 +199,6 @@ class Report:
             line.append(f"{loc:<{loc_width}}  ", style="dim")
         line.append(f"{f.severity.value:<7}  ", style="dim" if f.known else STYLE[f.severity.value])
         line.append(f.failure_mode, style="dim" if f.known else "bold")
-        if self.verbose:
-            line.append(f"  [{f.rule}]", style="dim")
         if more:
             line.append(f"  (+{more} more)", style="dim")
         if f.known:
@@ -230,7 +228,9 @@ class Report:
         else:
             loc_width = 0
         # a long path moves the finding lines left rather than past the width (they never wrap)
-        longest = (loc_width + 2 if loc_width else 0) + 9 + max((len(f.failure_mode) for f in shown), default=0)
+        longest = max((self.finding_line(strongest, None, path, 0, loc_width,
+                                         more=0 if self.verbose else len(others)).cell_len
+                       for strongest, others in groups), default=0)
         indent = max(2, min(indent, self.width - longest))
         for strongest, others in groups:
             if self.quiet and strongest.known:
@@ -239,10 +239,12 @@ class Report:
                                          more=0 if self.verbose else len(others)))
             self.remember_fix(strongest, path, line_no)
             if self.verbose:
-                self.print(*_paragraph(self.console, strongest.message, self.width, indent + 2, "dim"))
+                self.print(*_paragraph(self.console, f"{strongest.rule}: {strongest.message}", self.width,
+                                       indent + 2, "dim"))
                 for other in others:
                     self.print(self.finding_line(other, text, path, indent, loc_width))
-                    self.print(*_paragraph(self.console, other.message, self.width, indent + 2, "dim"))
+                    self.print(*_paragraph(self.console, f"{other.rule}: {other.message}", self.width,
+                                           indent + 2, "dim"))
                     self.remember_fix(other, path, line_no)
 
     # --- bullets ------------------------------------------------------------------------------------------------
