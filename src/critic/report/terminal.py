@@ -238,6 +238,8 @@ class Report:
             self.print(self.finding_line(strongest, text, path, indent, loc_width,
                                          more=0 if self.verbose else len(others)))
             self.remember_fix(strongest, path, line_no)
+            if text is None and not self.verbose:  # a dossier finding has no words to show: say what it is
+                self.print(*_paragraph(self.console, strongest.message, self.width, indent + 2, "dim"))
             if self.verbose:
                 self.print(*_paragraph(self.console, f"{strongest.rule}: {strongest.message}", self.width,
                                        indent + 2, "dim"))
