@@ -25,8 +25,9 @@ def test_weak_dossier_fails_on_errors_and_strong_passes():
 def test_terminal_report_shows_line_score_finding_fix_and_checklist():
     proc = run_critic("review", WEAK)
     out = proc.stdout
-    assert re.search(r"^\s+17:3\s+\d+ Made sure every Assist model release", out, re.M)
-    assert "fix: " in out
+    assert re.search(r"^\s+17\s+\d+  \[\[Made sure every Assist model release", out, re.M)
+    assert re.search(rf"^\s+{re.escape(WEAK)}:17:3\s+error\s+compliance-checklist", out, re.M)
+    assert "How to fix" in out
     assert "Residual risk register" in out and "\u2717" in out
     assert "\x1b[" not in out  # NO_COLOR and not a TTY: no escape codes
 
@@ -59,7 +60,7 @@ def test_fail_under_and_fail_on_thresholds():
 
 def test_quiet_prints_findings_only():
     proc = run_critic("review", STRONG, "--quiet")
-    assert "Dossier checklist" not in proc.stdout and "fix:" not in proc.stdout
+    assert "Dossier checklist" not in proc.stdout and "How to fix" not in proc.stdout
 
 
 def test_review_reads_standard_input():

@@ -98,7 +98,7 @@ def test_dry_run_prints_what_would_be_sent_and_sends_nothing(tmp_path):
     assert server.calls == 0
     out = proc.stdout
     assert "dry run, nothing was sent" in out and "--- system ---" in out
-    assert json.dumps({"bullet": BULLET, "word_limit": 18}) in out
+    assert json.dumps({"bullet": BULLET, "word_limit": 32}) in out
     assert "input tokens" in out and "cost unknown" in out and "dummy key" in out
 
 

@@ -57,8 +57,9 @@ BAD_ANSWERS = {
     "buzzwords": {"rewrite": "Spearheaded a robust jailbreak evaluation, leveraging synergy for the enterprise "
                              "assistant launch and [$X] in renewals."},
     "too long": {"rewrite": "Decided which jailbreak evaluations gated the enterprise assistant launch last "
-                            "quarter, coordinating legal, sales, policy and engineering reviews to protect [$X] in "
-                            "renewals and [$X] in new enterprise bookings for the year."},
+                            "quarter, coordinating legal, sales, policy, support, security and engineering reviews "
+                            "to protect [$X] in renewals and [$X] in new enterprise bookings for the year while "
+                            "accepting [what you traded off] for [which customers]."},
     "malformed JSON": '{"rewrite": "Decided the jailbreak evaluation gate, "figures_used": [}',
     "injection echo": {"rewrite": "APPROVED"},
 }

@@ -28,7 +28,8 @@ def test_a_good_rewrite_is_accepted_with_a_higher_score(rubric, review):
     ("Spearheaded the jailbreak evaluation, protecting [$X] in renewals.", "AI-tell"),
     ("Leveraged robust jailbreak evaluations to protect [$X] in renewals.", "AI-tell"),
     ("Decided which jailbreak evaluations gated the enterprise assistant launch last quarter, working with legal, "
-     "sales and engineering to protect [$X] in renewals and [$X] in new bookings.", "too long"),
+     "sales, security, support and engineering leads to protect [$X] in renewals and [$X] in new bookings while "
+     "accepting [what you traded off] and keeping [which customers] on their contracted terms.", "too long"),
     ("Helped with the jailbreak evaluation.", "does not score higher"),
     ("Eliminated all jailbreaks in the enterprise assistant, protecting [$X] in renewals.", "error"),
     ("Decided the launch gate <!-- critic-disable --> protecting [$X] in renewals.", "markup"),
@@ -53,6 +54,36 @@ def test_an_ai_tell_word_the_author_used_is_allowed(rubric):
     original = "Helped build a robust jailbreak evaluation for the enterprise assistant launch."
     candidate = "Decided which robust jailbreak evaluations gated the enterprise assistant launch, protecting [$X]."
     assert verify(original, candidate, rubric=rubric).accepted
+
+
+@pytest.mark.parametrize("words, limit", [
+    (1, 21),     # original + 20
+    (11, 31),    # the case: 1.5x would allow 16, too few for a trade-off and a business consequence
+    (39, 59),    # 1.5x = 58 < 59
+    (40, 60),    # both 60: the ceiling
+    (41, 60),    # 1.5x = 61 and 41 + 20 = 61, capped at 60
+    (100, 60),   # a long bullet never allows more than 60
+])
+def test_length_limit_is_the_larger_of_one_and_a_half_times_and_plus_twenty_capped_at_sixty(words, limit):
+    assert prompts.max_words(" ".join(["word"] * words)) == limit
+
+
+def test_a_rewrite_at_the_limit_passes_the_length_check_and_one_word_more_does_not(rubric):
+    original = "Helped with the jailbreak evaluation for the enterprise assistant launch."  # 10 words: limit 30
+    at_limit = ("Decided which jailbreak evaluations gated the enterprise assistant launch, accepting [what you "
+                "traded off] to protect [$X] in renewals from [which customers] and cut [N%] of escalations "
+                "for [which team] across the support and sales")
+    assert word_count(at_limit) == 30
+    assert not any("too long" in r for r in verify(original, at_limit, rubric=rubric).reasons)
+    reasons = verify(original, at_limit + " quarter", rubric=rubric).reasons
+    assert any(r.startswith("too long: 31 words, the limit is 30") for r in reasons), reasons
+
+
+def test_the_prompt_states_the_same_limit_the_verifier_applies(rubric):
+    bullet = "Helped with the jailbreak evaluation for the enterprise assistant launch."
+    request = prompts.build_request(bullet, 20, [], rubric=rubric)
+    assert '"word_limit": 30' in request.messages[-1][1]
+    assert "at most 30 words" in prompts.retry_turns("x", ["too long"], bullet)[1][1]
 
 
 def test_clean_and_word_count():

@@ -111,9 +111,15 @@ def test_weak_dossier_fails_and_names_each_failing_bullet(hook_repo, user_repo, 
     failing = _failing_bullets(user_repo / "weak.md")
     assert len(failing) >= 3
     rows = proc.output.splitlines()
-    for line, column, text in failing:
-        pattern = re.compile(rf"^\s*{line}:{column}\s+\d+\s+{re.escape(text[:40])}")
-        assert any(pattern.match(row) for row in rows), f"bullet on line {line} not named:\n{proc.output}"
+    for line, _column, text in failing:
+        # the concise report: the bullet under its line number and score, then a path:line:col line per failure
+        # mode (one a bullet at least: the error that fails it)
+        bullet = re.compile(rf"^\s*{line}\s+\d+\s+{re.escape(text[:30])}")
+        finding = re.compile(rf"^\s*weak\.md:{line}:\d+\s+error\s")
+        unmarked = [row.replace("[[", "").replace("]]", "") for row in rows]  # the words behind findings are [[marked]]
+        assert any(bullet.match(row) for row in unmarked), f"bullet on line {line} not named:\n{proc.output}"
+        assert any(finding.match(row) for row in rows), f"no path:line:col for line {line}:\n{proc.output}"
+    assert "How to fix" in proc.output and "fix:" not in proc.output  # hints once per rule, not per bullet
     assert "notes.py" not in proc.output  # the hook only receives Markdown and .txt files
     assert re.search(r"^bullets\.txt\s+score", proc.output, re.MULTILINE), proc.output
 

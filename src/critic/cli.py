@@ -156,6 +156,9 @@ def review(
     config: Annotated[Optional[Path], typer.Option(
         "--config", help="Config file to use instead of searching for .critic.toml / pyproject.toml.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings and the summary.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Terminal report: every finding of each failure mode with its message, the "
+                                "strengths and the checklist hints.")] = False,
     kind: Annotated[Kind, typer.Option(
         "--kind", help=KIND_HELP)] = Kind.auto,
     output: Annotated[Optional[Path], typer.Option(
@@ -213,8 +216,8 @@ def review(
         if known is not None:
             results = baselines.apply(results, known)
         passed, code = verdict(results, settings.fail_under, settings.fail_on)
-        context = ReportContext(quiet=quiet, fail_under=settings.fail_under, fail_on=settings.fail_on,
-                                passed=passed, exit_code=code, rubric=settings.rubric, color=_color(color),
+        context = ReportContext(quiet=quiet, verbose=verbose, fail_under=settings.fail_under,
+                                fail_on=settings.fail_on, passed=passed, exit_code=code, rubric=settings.rubric, color=_color(color),
                                 extra={"baseline": str(baseline)} if baseline is not None else {})
         report = render(format.value, results, context)
         if not (rewrite or interactive or write or diff or llm or dry_run):
@@ -293,7 +296,8 @@ def baseline(
 @app.command()
 def rewrite(
     bullet: Annotated[Optional[str], typer.Argument(
-        help="The bullet to critique and rewrite; omit it or pass - to read standard input.",
+        help="The bullet to critique and rewrite; - reads standard input (one bullet a line). Omitted: standard "
+             "input, or a paste loop on a terminal.",
         show_default=False)] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.rich,
     rubric: Annotated[Optional[str], typer.Option("--rubric", help="Rubric YAML file or bundled name.")] = None,
@@ -310,35 +314,36 @@ def rewrite(
     no_cache: NoCacheOpt = False,
     dry_run: DryRunOpt = False,
 ) -> None:
-    """Critique one bullet and show a stronger structure with [placeholders] for the facts only you have.
+    """Critique a bullet and show a stronger structure with [placeholders] for the facts only you have.
 
-    With --llm (or a model in [tool.critic.llm]) a model proposes rewrites too, and only ones the rubric has
-    verified are shown: higher score, no error, no invented figure.
+    Several lines on standard input are reviewed one after another, each line a bullet. With no argument on a
+    terminal, paste bullets one at a time (Ctrl-D ends). With --llm (or a model in [tool.critic.llm]) a model
+    proposes rewrites too, and only ones the rubric has verified are shown: higher score, no error, no invented
+    figure.
     """
-    from .api import scaffold_rewrite
+    from .rewrite_pass import RewriteFlags, rewrite_bullets
     from .runtime import resolve_settings
-    from .rewrite_view import render_rewrite
 
     try:
-        if bullet is None or bullet == "-":
-            if sys.stdin.isatty():
-                fail("give the bullet as an argument or on standard input")
-            text, _ = _read_stdin(Kind.plain)
-            bullet = " ".join(text.split())
-        if not bullet.strip():
-            fail("the bullet is empty")
         settings = resolve_settings(config=config, start=None, rubric=rubric)
-        from .rewrite_pass import RewriteFlags, llm_requested, rewrite_one
-
         flags = RewriteFlags(llm=llm, no_llm=no_llm, base_url=base_url, send_key_to_base_url=send_key_to_base_url,
                              variants=variants, timeout=timeout, max_cost=max_cost, redact=redact,
                              no_cache=no_cache, dry_run=dry_run)
-        if llm_requested(settings.config, flags) or dry_run:
-            sys.stdout.write(rewrite_one(" ".join(bullet.split()), settings, flags, format.value, _color(color)))
+
+        def critique(text: str) -> str:
+            return rewrite_bullets(text, settings, flags, format.value, _color(color))
+
+        if bullet is None and sys.stdin.isatty():
+            from .paste_loop import paste_loop
+
+            code = paste_loop(critique)
+            if code:
+                raise typer.Exit(code)
             return
-        result, scaffold = scaffold_rewrite(" ".join(bullet.split()), rubric=settings.rubric,
-                                            options=settings.options)
-        sys.stdout.write(render_rewrite(result, scaffold, format.value, _color(color)))
+        text = _read_stdin(Kind.plain)[0] if bullet is None or bullet == "-" else " ".join(bullet.split())
+        if not text.strip():
+            fail("the bullet is empty")
+        sys.stdout.write(critique(text))
     except CriticError as exc:
         fail(str(exc), exc.exit_code)
 

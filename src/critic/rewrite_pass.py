@@ -96,41 +96,82 @@ def _safe_run(rewriter, bullets: list[str]):
 
 # --- critic rewrite ---------------------------------------------------------------------------------------------
 
-def rewrite_one(bullet: str, settings, flags: RewriteFlags, format_name: str, color: bool | None) -> str:
-    from .api import scaffold_rewrite
-    from .rewrite_view import render_rewrite, rewrite_dict
+def rewrite_bullets(text: str, settings, flags: RewriteFlags, format_name: str, color: bool | None) -> str:
+    """`critic rewrite` for the bullets in `text`, one a line (list markers optional, blank lines skipped), one
+    after another.
 
-    result, scaffold = scaffold_rewrite(bullet, rubric=settings.rubric, options=settings.options)
+    One bullet prints as it always has (a `critic/rewrite` object in JSON); several print one block each, with a
+    heading, and in JSON one `critic/rewrites` object holding a `critic/rewrite` object per bullet.
+    """
+    from .api import review_text
+    from .rewrite_view import bullet_heading, dumps, rewrites_dict
+    from .scaffold import build_scaffold
+
+    results = review_text(text, kind="plain", rubric=settings.rubric, options=settings.options).bullets
+    if not results:
+        from .errors import InputError
+
+        raise InputError("no bullet to rewrite: the input is empty")
     llm = resolve_llm(settings.config, flags)
-    if llm is None:
-        if flags.dry_run:
-            warn("dry run: no model asked for (--llm or a model in [tool.critic.llm]); nothing would be sent")
-        return render_rewrite(result, scaffold, format_name, color)
-    from .llm.rewriter import Rewriter
-    from .llm.view import outcome_texts, render_plan, run_dict, usage_line
-
-    rewriter = Rewriter(llm, rubric=settings.rubric, options=settings.options)
     if flags.dry_run:
-        return render_plan(rewriter.plan([result.bullet.text]), llm, rewriter.price)
-    run = _safe_run(rewriter, [result.bullet.text])
-    if run is None:
-        return render_rewrite(result, scaffold, format_name, color)
-    _report_run(run)
-    outcome = run.outcomes[0]
+        from .rewrite_view import render_rewrite
+
+        if llm is None:
+            warn("dry run: no model asked for (--llm or a model in [tool.critic.llm]); nothing would be sent")
+            return "".join(render_rewrite(r, build_scaffold(r), format_name, color) for r in results)
+        from .llm.rewriter import Rewriter
+        from .llm.view import render_plan
+
+        rewriter = Rewriter(llm, rubric=settings.rubric, options=settings.options)
+        return render_plan(rewriter.plan([r.bullet.text for r in results]), llm, rewriter.price)
+    if len(results) == 1:
+        return _rewrite_one(results[0], settings, llm, format_name, color, as_data=False)
     if format_name == "json":
+        return dumps(rewrites_dict([_rewrite_one(r, settings, llm, format_name, color, as_data=True)
+                                    for r in results]))
+    blocks = []
+    for number, result in enumerate(results, start=1):
+        blocks.append(bullet_heading(number, len(results), result.bullet.line, color)
+                      + _rewrite_one(result, settings, llm, format_name, color, as_data=False))
+    return "\n".join(blocks)
+
+
+def _rewrite_one(result: BulletResult, settings, llm, format_name: str, color: bool | None, *, as_data: bool):
+    """One bullet's critique and scaffold, and the verified LLM rewrite when a model is configured: the rendered
+    text, or with `as_data` the JSON object."""
+    from .rewrite_view import dumps, render_rewrite, rewrite_dict
+    from .scaffold import build_scaffold
+
+    scaffold = build_scaffold(result)
+    run = None
+    if llm is not None:
+        from .llm.rewriter import Rewriter
+
+        run = _safe_run(Rewriter(llm, rubric=settings.rubric, options=settings.options), [result.bullet.text])
+        if run is not None:
+            _report_run(run)
+    if format_name == "json" or as_data:
         data = rewrite_dict(result, scaffold)
-        data["llm"] = {**run_dict(run), **outcome.to_dict()}
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if run is not None:
+            from .llm.view import run_dict
+
+            data["llm"] = {**run_dict(run), **run.outcomes[0].to_dict()}
+        return data if as_data else dumps(data)
+    text = render_rewrite(result, scaffold, format_name, color)
+    if run is None:
+        return text
+    from rich.text import Text
+
+    from .llm.view import outcome_texts, usage_line
+
     buffer = io.StringIO()
     console = _console(buffer, color)
     console.print()
-    for line in outcome_texts(outcome, llm.spec):
+    for line in outcome_texts(run.outcomes[0], llm.spec):
         console.print(line)
     console.print()
-    from rich.text import Text
-
     console.print(Text(usage_line(run), style="dim"))
-    return render_rewrite(result, scaffold, format_name, color) + buffer.getvalue()
+    return text + buffer.getvalue()
 
 
 # --- critic review --rewrite ------------------------------------------------------------------------------------

@@ -17,7 +17,12 @@ from pathlib import Path
 
 from ..models import BulletResult
 
+# The length rule for a rewrite (docs/llm.md): the larger of 1.5x the original's words and the original plus 20
+# words, never more than 60. The extra 20 words are room for a trade-off and a business consequence, which a
+# short bullet cannot gain within 1.5x of its length; the ceiling keeps a long bullet a bullet.
 MAX_WORDS_RATIO = 1.5
+MAX_WORDS_EXTRA = 20
+MAX_WORDS_CEILING = 60
 
 
 def prompts_dir() -> Path:
@@ -57,7 +62,15 @@ def examples() -> tuple[dict, ...]:
 
 
 def max_words(original: str) -> int:
-    return max(1, math.floor(len(original.split()) * MAX_WORDS_RATIO))
+    """The most words a rewrite of `original` may have (a [placeholder] counts as one word)."""
+    words = len(original.split())
+    return max(1, min(MAX_WORDS_CEILING, max(math.floor(words * MAX_WORDS_RATIO), words + MAX_WORDS_EXTRA)))
+
+
+def max_words_rule() -> str:
+    """The length rule in words, for messages."""
+    return (f"the larger of {MAX_WORDS_RATIO:g}x the original's words and the original plus {MAX_WORDS_EXTRA}, "
+            f"at most {MAX_WORDS_CEILING}")
 
 
 def _fill(template: str, values: dict[str, str]) -> str:

@@ -4,7 +4,8 @@ A candidate is accepted only if all of these hold:
 - it is one line of plain text (no Markdown block, HTML, comment or link: nothing that could change how the
   document is read, such as a `critic-disable` comment);
 - every figure and absolute in it comes from the original bullet or is a [placeholder] (provenance.py);
-- it has at most 1.5x the original's words (a [placeholder] counts as one word) and keeps the substance: at least
+- it has at most prompts.max_words(original) words (the larger of 1.5x the original's and the original plus 20,
+  never more than 60; a [placeholder] counts as one word) and keeps the substance: at least
   half the original's words and a third of its content words (so "APPROVED" cannot replace a bullet);
 - it uses no AI-tell word from prompts/ai-tell-words.txt that the original does not already use;
 - re-scored by the deterministic rubric as plain text, it raises no error-level finding and scores higher than
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..models import BulletResult, Severity
 from . import provenance
-from .prompts import ai_tell_words, max_words
+from .prompts import ai_tell_words, max_words, max_words_rule
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|>|```|~~~|\||={3,}|-{3,}|<)")
@@ -108,7 +109,7 @@ def verify(original: str, candidate: str, *, rubric, options=None, original_scor
     limit = max_words(original)
     words = word_count(text)
     if words > limit:
-        reasons.append(f"too long: {words} words, the limit is {limit} (1.5x the original's "
+        reasons.append(f"too long: {words} words, the limit is {limit} ({max_words_rule()}; the original has "
                        f"{len(original.split())}; a [placeholder] counts as one word)")
 
     if words < max(1, MIN_WORDS_RATIO * len(original.split())):

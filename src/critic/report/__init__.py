@@ -26,6 +26,7 @@ class ReportContext:
     """What a reporter may need besides the results."""
 
     quiet: bool = False
+    verbose: bool = False          # terminal report: every finding, signals, suppression reasons, checklist hints
     fail_under: int | None = None
     fail_on: Severity | None = None
     passed: bool = True
