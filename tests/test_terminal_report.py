@@ -106,11 +106,10 @@ def test_sample_dossier_report_is_concise_and_fixes_are_not_repeated():
 
 
 # --- a tiny rubric written here: the layout, independent of the default rubric ------------------------------------
-# Kept to `present` and `conditional` rules with simple patterns, in this one place, so the coming rubric format
-# (schema 2) migration is one edit.
+# Kept to `present` and `conditional` rules with simple patterns, in this one place.
 
 TINY_RUBRIC = r"""
-schema: 1
+schema: 2
 name: tiny-report
 version: "1"
 failure_modes:
@@ -129,7 +128,7 @@ rules:
     failure_mode: perfect-safety-claim
     severity: error
     dimension: credibility
-    pattern: '\beliminated all \w+'
+    pattern: 're:\beliminated all \w+'
     message: An absolute claim.
     rationale: Nobody believes perfect safety.
     fix: Give the measured reduction and the risk that remains.
@@ -141,7 +140,7 @@ rules:
     failure_mode: perfect-safety-claim
     severity: warning
     dimension: credibility
-    pattern: '\ball\b'
+    pattern: '=all'
     message: The word all claims too much.
     rationale: All is rarely true.
     fix: Say how many.
@@ -153,7 +152,7 @@ rules:
     failure_mode: tech-only-metric
     severity: warning
     dimension: impact
-    pattern: '\bleaks\b'
+    pattern: '=leaks'
     message: Leaks are a technical metric.
     rationale: The committee reads business results.
     fix: Say what fewer leaks were worth to the business.
@@ -165,8 +164,8 @@ rules:
     failure_mode: compliance-checklist
     severity: error
     dimension: judgment
-    when: '\bpassed the\b'
-    unless: '\$\d'
+    when: 'passed the'
+    unless: '{money}'
     message: Sold as passing a gate.
     rationale: Passing is the minimum.
     fix: Name the decision you made inside the review.

@@ -20,14 +20,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from . import numbers
-from .phrases import Anchor, Gap, PhraseError, Ref, Regex, Slot, Word, parse
+from .phrases import Gap, PhraseError, Ref, Regex, Slot, parse
 from .regex_terms import compile_term, regex_set, token_spans
 from .schema import Rubric, Rule, Term
 from .tokens import ClauseWords, Tokens, tokenize
-from .words import FUNCTION_WORDS, forms
+from .trie import WordTrie
 
 Span = tuple[int, int]
-_LABELS = -1            # trie node key under which the labels ending there are kept
 MAX_EXPANSIONS = 20_000  # word sequences one phrase may expand to (choices multiply)
 
 
@@ -77,12 +76,7 @@ class CompiledRubric:
         self.split_terms = split_terms
         self.window = rubric.negation_window
         self.clause_words = ClauseWords(frozenset(rubric.clauses.before), frozenset(rubric.clauses.after_comma))
-        self._trie: dict = {}
-        self._class_ids: dict[tuple, int] = {}       # ("forms", frozenset) | ("prefix", str) -> word class id
-        self._exact: dict[str, list[int]] = {}       # word form -> class ids
-        self._prefixes: dict[str, list[int]] = {}    # prefix -> class ids
-        self._prefix_lengths: list[int] = []
-        self._classes_of: dict[str, tuple[int, ...]] = {}  # token key -> class ids (memo)
+        self.trie = WordTrie()
         self.plans: dict[str, LabelPlan] = {}
         self._anonymous = 0
         self._regex_sources: list[str] = []
@@ -110,16 +104,28 @@ class CompiledRubric:
         self.checklist = [(entry, self._label_of(entry.pattern, f"{entry.id}!checklist", f"checklist {entry.id}"))
                           for entry in rubric.checklist]
         self._check_cycles()
-        self._prefix_lengths = sorted({len(p) for p in self._prefixes})
-        if not split_terms:
+        if not split_terms:  # a trace keeps every phrase a label of its own, so it can name it
+            self._figures_as_word_classes()
+            self._inline_patterns()
             self._flatten_word_lists()
+            self._forget_unused_labels()
         self._index_dependencies()
         self._regex_set = regex_set(self._regex_sources)
 
-    def _flatten_word_lists(self) -> None:
-        """A vocabulary of plain phrases only (no patterns, recognizers, `re:` or exceptions) needs no computing:
-        its phrases' trie entries also carry the labels of every vocabulary that includes it, so those find its
-        hits in the one trie pass."""
+    # --- moving work into the trie (exact: the same hits, found in the one pass) ---------------------------------
+
+    def _figures_as_word_classes(self) -> None:
+        """`{number}` and `{year}` look at one token each: they become word classes, so the phrases and patterns
+        built on them can go into the trie too."""
+        for name in ("number", "year"):
+            plan = self.plans[name]
+            if plan.recognizer is numbers.RECOGNIZERS[name]:
+                plan.recognizer = None
+                self.trie.insert((self.trie.kind_class("figure" if name == "number" else "year"),), name)
+
+    def _plain(self) -> set[str]:
+        """Labels whose hits all come from the trie: no recognizer, `re:`, exceptions or pattern left, and only
+        such labels as aliases."""
         plain = {name for name, plan in self.plans.items()
                  if not (plan.patterns or plan.regexes or plan.recognizer is not None or plan.exceptions
                          or plan.aliases)}
@@ -131,34 +137,100 @@ class CompiledRubric:
                         plan.patterns or plan.regexes or plan.recognizer is not None or plan.exceptions):
                     plain.add(name)
                     changed = True
+        return plain
+
+    def _with_aliases(self, label: str) -> list[str]:
+        found, pending = [], [label]
+        while pending:
+            name = pending.pop()
+            if name not in found:
+                found.append(name)
+                pending.extend(self.plans[name].aliases)
+        return found
+
+    def _inline_patterns(self) -> None:
+        """A pattern whose labels are all plain (`{win_verb} ...4 {deal_noun}`) becomes trie paths with gap edges:
+        from every end of its first label, an edge skipping up to N words to the next label's phrases. Repeated
+        until nothing changes, since a label whose patterns all went into the trie is plain itself."""
+        while True:
+            plain = self._plain()
+            changed = False
+            for owner, plan in self.plans.items():
+                kept = []
+                for steps in plan.patterns:
+                    if self._inline(owner, steps, plain):
+                        changed = True
+                    else:
+                        kept.append(steps)
+                plan.patterns = kept
+            if not changed:
+                return
+
+    def _inline(self, owner: str, steps: tuple, plain: set[str]) -> bool:
+        if steps[0][0] != "label" or any(step[0] not in ("label", "gap") for step in steps):
+            return False  # anchors stay patterns
+        labels = [step[1] for step in steps if step[0] == "label"]
+        if not all(label in plain for label in labels):
+            return False
+        rest: list[tuple[int, list]] = []
+        width = 0
+        for step in steps[1:]:
+            if step[0] == "gap":
+                width = step[1]
+                continue
+            names = self._with_aliases(step[1])
+            if any(name in self.trie.gapped for name in names):
+                return False  # a later label must be plain word sequences
+            rest.append((width, [seq for name in names for seq in self.trie.sequences.get(name, ())]))
+            width = 0
+        first = [node for name in self._with_aliases(labels[0]) for node in self.trie.terminals.get(name, ())]
+        if not rest or not first or not all(sequences for _, sequences in rest):
+            return False
+        self.trie.inline(owner, first, rest)
+        return True
+
+    def _flatten_word_lists(self) -> None:
+        """A plain label needs no computing: its trie entries also carry the labels of every vocabulary that
+        includes it, so those find its hits in the one trie pass."""
+        plain = self._plain()
         users: dict[str, set[str]] = {}
         for name, plan in self.plans.items():
             for alias in plan.aliases:
                 users.setdefault(alias, set()).add(name)
 
         def everyone_above(label: str, seen: set[str]) -> set[str]:
+            """The vocabularies that include `label`, through plain ones only: a vocabulary with exceptions (or
+            anything else to compute) must see the hits first and pass on only those its exceptions leave."""
             for user in users.get(label, ()):
                 if user not in seen:
                     seen.add(user)
-                    everyone_above(user, seen)
+                    if user in plain:
+                        everyone_above(user, seen)
             return seen
 
-        extra = {label: everyone_above(label, set()) for label in plain}
-
-        def relabel(node: dict) -> None:
-            labels = node.get(_LABELS)
-            if labels is not None:
-                more = set(labels)
-                for label in labels:
-                    more |= extra.get(label, set())
-                node[_LABELS] = tuple(sorted(more))
-            for key, child in node.items():
-                if key != _LABELS:
-                    relabel(child)
-
-        relabel(self._trie)
+        self.trie.relabel({label: everyone_above(label, set()) for label in plain})
         for plan in self.plans.values():  # their hits now arrive with the trie pass
             plan.aliases = [alias for alias in plan.aliases if alias not in plain]
+
+    def _forget_unused_labels(self) -> None:
+        """After inlining and flattening, most word-list vocabularies are only the stuff other phrases are made of:
+        no rule, checklist entry or remaining pattern asks for their hits. The trie stops reporting them, which
+        shortens the one pass and what follows it. (`hits()` of such a vocabulary is then empty; a trace compiles
+        the rubric without this step.)"""
+        wanted = [label for plan in self.rule_plans for label in (plan.trigger, *plan.unless, plan.near) if label]
+        wanted += [label for _, label in self.checklist]
+        used: set[str] = set()
+        while wanted:
+            label = wanted.pop()
+            if label in used:
+                continue
+            used.add(label)
+            plan = self.plans[label]
+            wanted.extend(plan.aliases)
+            wanted.extend(step[1] for steps in plan.patterns for step in steps if step[0] == "label")
+            if plan.exceptions:
+                wanted.append(plan.exceptions)
+        self.trie.keep_only(used)
 
     def _dependencies(self) -> tuple:
         return (self._alias_users, self._pattern_users, self._pattern_needs, self._pattern_ids,
@@ -224,7 +296,7 @@ class CompiledRubric:
             plans[name] = [plan.aliases, [list(steps) for steps in plan.patterns],
                            [[index, self._regex_sources[index]] for index, _ in plan.regexes], recognizer,
                            plan.exceptions, term]
-        return {"trie": self._trie, "exact": self._exact, "prefixes": self._prefixes, "plans": plans,
+        return {"trie": self.trie.state(), "plans": plans,
                 "regex_sources": self._regex_sources, "dependencies": self._dependencies(),
                 "rules": [[p.trigger, list(p.unless), p.near] for p in self.rule_plans],
                 "checklist": [label for _, label in self.checklist]}
@@ -235,9 +307,7 @@ class CompiledRubric:
         self.rubric, self.split_terms = rubric, False
         self.window = rubric.negation_window
         self.clause_words = ClauseWords(frozenset(rubric.clauses.before), frozenset(rubric.clauses.after_comma))
-        self._trie, self._exact, self._prefixes = state["trie"], state["exact"], state["prefixes"]
-        self._prefix_lengths = sorted({len(p) for p in self._prefixes})
-        self._classes_of = {}
+        self.trie = WordTrie.from_state(state["trie"])
         self._regex_sources = state["regex_sources"]
         self.plans = {}
         for name, (aliases, patterns, regexes, recognizer, exceptions, term) in state["plans"].items():
@@ -348,49 +418,10 @@ class CompiledRubric:
                                             "split it into vocabularies")
         for choice in itertools.product(*(slot.choices for slot in slots)):
             words = [word for sequence in choice for word in sequence]
-            self._insert([self._class_id(word) for word in words], label)
-            compound = self._compound(words)
+            self.trie.insert(tuple(self.trie.class_id(word) for word in words), label)
+            compound = self.trie.compound_class(words)
             if compound is not None:
-                self._insert([compound], label)
-
-    def _class_id(self, word: Word) -> int:
-        if word.prefix:
-            key: tuple = ("prefix", word.key)
-        else:
-            key = ("forms", frozenset((word.key,)) if word.exact else forms(word.key))
-        class_id = self._class_ids.get(key)
-        if class_id is None:
-            class_id = self._class_ids[key] = len(self._class_ids)
-            if word.prefix:
-                self._prefixes.setdefault(word.key, []).append(class_id)
-            else:
-                for form in key[1]:
-                    self._exact.setdefault(form, []).append(class_id)
-        return class_id
-
-    def _compound(self, words: list[Word]) -> int | None:
-        """"red team" also matches "redteam": a class for the joined spelling of plain alphabetic words."""
-        if len(words) < 2 or len(words) > 3 or any(w.prefix or w.exact or not w.key.isalpha() for w in words):
-            return None
-        if words[0].key in FUNCTION_WORDS or words[-1].key in FUNCTION_WORDS:
-            return None
-        head = "".join(w.key for w in words[:-1])
-        joined = frozenset(head + form for form in forms(words[-1].key))
-        key = ("forms", joined)
-        class_id = self._class_ids.get(key)
-        if class_id is None:
-            class_id = self._class_ids[key] = len(self._class_ids)
-            for form in joined:
-                self._exact.setdefault(form, []).append(class_id)
-        return class_id
-
-    def _insert(self, class_ids: list[int], label: str) -> None:
-        node = self._trie
-        for class_id in class_ids:
-            node = node.setdefault(class_id, {})
-        labels = node.get(_LABELS, ())
-        if label not in labels:
-            node[_LABELS] = labels + (label,)
+                self.trie.insert((compound,), label)
 
     def _check_cycles(self) -> None:
         def needs(name: str) -> set[str]:
@@ -420,49 +451,9 @@ class CompiledRubric:
 
     # --- matching ----------------------------------------------------------------------------------------------
 
-    def classes(self, key: str) -> tuple[int, ...]:
-        found = self._classes_of.get(key)
-        if found is not None:
-            return found
-        ids = list(self._exact.get(key, ()))
-        for length in self._prefix_lengths:
-            if length > len(key):
-                break
-            ids.extend(self._prefixes.get(key[:length], ()))
-        found = tuple(ids)
-        if len(key) <= 64 and len(self._classes_of) < 100_000:  # bounded, like the tokenizer's memo
-            self._classes_of[key] = found
-        return found
-
     def literal_hits(self, tokens: Tokens) -> dict[str, list[Span]]:
-        """Every plain-word phrase of every label in one pass: label -> [(first, last + 1), ...]."""
-        keys, sentence = tokens.keys, tokens.sentence
-        classes = [self.classes(key) for key in keys]
-        trie = self._trie
-        out: dict[str, list[Span]] = {}
-        n = len(keys)
-        for start in range(n):
-            for class_id in classes[start]:
-                node = trie.get(class_id)
-                if node is None:
-                    continue
-                pending = [(node, start + 1)]
-                while pending:
-                    node, after = pending.pop()
-                    labels = node.get(_LABELS)
-                    if labels is not None:
-                        for label in labels:
-                            spans = out.get(label)
-                            if spans is None:
-                                out[label] = [(start, after)]
-                            else:
-                                spans.append((start, after))
-                    if after < n and sentence[after] == sentence[start]:
-                        for next_id in classes[after]:
-                            child = node.get(next_id)
-                            if child is not None:
-                                pending.append((child, after + 1))
-        return out
+        """Every phrase in the trie (plain phrases, inlined patterns) of every label in one pass."""
+        return self.trie.walk(tokens)
 
     def match(self, text: str) -> "TextMatch":
         return TextMatch(self, text)

@@ -143,18 +143,21 @@ _FIGURE_SUFFIXES = frozenset({"", "k", "m", "mm", "b", "bn", "x", "pp", "pts", "
                              | _UNIT_SUFFIXES)
 
 
-def _is_figure(key: str) -> bool:
+def is_figure(key: str) -> bool:
     parsed = numeric(key)
     return parsed is not None and parsed[1] in _FIGURE_SUFFIXES
 
 
+def is_year(key: str) -> bool:
+    return len(key) == 4 and key.isdigit() and key[:2] in ("19", "20")
+
+
 def number(tokens: Tokens) -> list[Span]:
-    return [(index, index + 1) for index, key in enumerate(tokens.keys) if _is_figure(key)]
+    return [(index, index + 1) for index, key in enumerate(tokens.keys) if is_figure(key)]
 
 
 def year(tokens: Tokens) -> list[Span]:
-    return [(index, index + 1) for index, key in enumerate(tokens.keys)
-            if len(key) == 4 and key.isdigit() and key[:2] in ("19", "20")]
+    return [(index, index + 1) for index, key in enumerate(tokens.keys) if is_year(key)]
 
 
 def duration(tokens: Tokens) -> list[Span]:
@@ -177,7 +180,7 @@ def count(tokens: Tokens) -> list[Span]:
             taken.update(range(start, end))
     spans = []
     for index, key in enumerate(tokens.keys):
-        if index in taken or not _is_figure(key):
+        if index in taken or not is_figure(key):
             continue
         parsed = numeric(key)
         if parsed is not None and parsed[1] not in ("", "k", "m"):

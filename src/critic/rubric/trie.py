@@ -1,0 +1,233 @@
+"""The phrase trie: one left-to-right pass over a text's tokens finds every plain phrase of every label.
+
+Words are compared as *word classes*: a rubric word with all its forms (`pass` -> pass, passes, passed, passing),
+a prefix (`automat*`), or a kind of token (a figure in digits, a year). Each token of a text is looked up once
+(memoised) to the classes it belongs to; the trie maps sequences of classes to the labels whose phrases they spell.
+
+Two compile-time steps move work out of the per-text path (see match.py for when they apply):
+- *gap edges*: a pattern such as `{win_verb} ...4 {deal_noun}` over plain word lists becomes trie paths with an
+  edge that skips up to 4 words, so the pass finds it like any phrase;
+- *relabelling*: a terminal of a plain vocabulary also carries the labels of the vocabularies that include it.
+A node is a dict: class id -> child node, LABELS -> the labels ending there, GAPS -> ((width, node), ...).
+"""
+
+from __future__ import annotations
+
+from .numbers import is_figure, is_year
+from .phrases import Word
+from .tokens import Tokens
+from .words import FUNCTION_WORDS, forms
+
+LABELS = -1   # node key: the labels whose phrases end at this node
+GAPS = -2     # node key: ((most words skipped, continuation node), ...)
+MEMO_LIMIT = 100_000
+Span = tuple[int, int]
+
+
+class WordTrie:
+    def __init__(self) -> None:
+        self.root: dict = {}
+        self._class_ids: dict[tuple, int] = {}       # ("forms", frozenset) | ("prefix", str) | ("kind", name) -> id
+        self.exact: dict[str, list[int]] = {}        # word form -> class ids
+        self.prefixes: dict[str, list[int]] = {}     # prefix -> class ids
+        self.kinds: dict[str, int] = {}              # "figure" | "year" -> class id
+        self._prefix_lengths: list[int] = []
+        self._classes_of: dict[str, tuple[int, ...]] = {}
+        # compile-time only: where each label's phrases end, and the class sequences of its plain phrases
+        self.terminals: dict[str, list[dict]] = {}
+        self.sequences: dict[str, list[tuple[int, ...]]] = {}
+        self.gapped: set[str] = set()                # labels with phrases that contain gap edges
+
+    # --- building ----------------------------------------------------------------------------------------------
+
+    def class_id(self, word: Word) -> int:
+        if word.prefix:
+            key: tuple = ("prefix", word.key)
+        else:
+            key = ("forms", frozenset((word.key,)) if word.exact else forms(word.key))
+        return self._class(key)
+
+    def kind_class(self, kind: str) -> int:
+        """The class of every token of a kind ("figure": 12, 1,200, 3.5x; "year": 2024)."""
+        return self._class(("kind", kind))
+
+    def compound_class(self, words: list[Word]) -> int | None:
+        """"red team" also matches "redteam": a class for the joined spelling of plain alphabetic words."""
+        if len(words) < 2 or len(words) > 3 or any(w.prefix or w.exact or not w.key.isalpha() for w in words):
+            return None
+        if words[0].key in FUNCTION_WORDS or words[-1].key in FUNCTION_WORDS:
+            return None
+        head = "".join(w.key for w in words[:-1])
+        return self._class(("forms", frozenset(head + form for form in forms(words[-1].key))))
+
+    def _class(self, key: tuple) -> int:
+        class_id = self._class_ids.get(key)
+        if class_id is None:
+            class_id = self._class_ids[key] = len(self._class_ids)
+            if key[0] == "prefix":
+                self.prefixes.setdefault(key[1], []).append(class_id)
+                self._prefix_lengths = sorted({len(p) for p in self.prefixes})
+            elif key[0] == "kind":
+                self.kinds[key[1]] = class_id
+            else:
+                for form in key[1]:
+                    self.exact.setdefault(form, []).append(class_id)
+        return class_id
+
+    def insert(self, class_ids: tuple[int, ...], label: str, start: dict | None = None) -> dict:
+        """Add a phrase (a class sequence) for `label`, from the root or from `start`; returns its end node."""
+        node = self.root if start is None else start
+        for class_id in class_ids:
+            node = node.setdefault(class_id, {})
+        self._end(node, label)
+        if start is None:
+            self.sequences.setdefault(label, []).append(class_ids)
+        return node
+
+    def _end(self, node: dict, label: str) -> None:
+        labels = node.get(LABELS, ())
+        if label not in labels:
+            node[LABELS] = labels + (label,)
+            self.terminals.setdefault(label, []).append(node)
+
+    def inline(self, owner: str, first: list[dict], rest: list[tuple[int, list[tuple[int, ...]]]]) -> None:
+        """Make a pattern part of the trie: from every node in `first` (where the pattern's first label ends),
+        a gap edge leads to the next label's phrases, and so on; the last ones end with `owner`.
+        `rest`: (gap width, class sequences of the label) for each label after the first."""
+        continuation: dict = {}
+        entry = continuation
+        for index, (width, sequences) in enumerate(rest):
+            ends = [self._path(entry, sequence) for sequence in sequences]
+            if index + 1 == len(rest):
+                for node in ends:
+                    self._end(node, owner)
+            else:
+                following: dict = {}
+                for node in ends:
+                    self._add_gap(node, rest[index + 1][0], following)
+                entry = following
+        for node in first:
+            self._add_gap(node, rest[0][0], continuation)
+        self.gapped.add(owner)
+
+    @staticmethod
+    def _path(node: dict, sequence: tuple[int, ...]) -> dict:
+        for class_id in sequence:
+            node = node.setdefault(class_id, {})
+        return node
+
+    @staticmethod
+    def _add_gap(node: dict, width: int, continuation: dict) -> None:
+        edges = node.get(GAPS, ())
+        if (width, continuation) not in [(w, c) for w, c in edges if c is continuation]:
+            node[GAPS] = edges + ((width, continuation),)
+
+    def relabel(self, extra: dict[str, set[str]]) -> None:
+        """Every node that ends a label in `extra` also ends the labels it maps to."""
+        for node in self._nodes():
+            labels = node.get(LABELS)
+            if labels is not None:
+                more = set(labels)
+                for label in labels:
+                    more |= extra.get(label, set())
+                node[LABELS] = tuple(sorted(more))
+
+    def keep_only(self, wanted: set[str]) -> None:
+        """Nodes stop reporting labels outside `wanted` (their structure stays: other labels' paths run through)."""
+        for node in self._nodes():
+            labels = node.get(LABELS)
+            if labels is not None:
+                kept = tuple(label for label in labels if label in wanted)
+                if kept:
+                    node[LABELS] = kept
+                else:
+                    del node[LABELS]
+
+    def _nodes(self):
+        seen: set[int] = set()
+        pending = [self.root]
+        while pending:
+            node = pending.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            yield node
+            for key, value in node.items():
+                if key == GAPS:
+                    pending.extend(child for _, child in value)
+                elif key != LABELS:
+                    pending.append(value)
+
+    # --- matching ----------------------------------------------------------------------------------------------
+
+    def classes(self, key: str) -> tuple[int, ...]:
+        found = self._classes_of.get(key)
+        if found is not None:
+            return found
+        ids = list(self.exact.get(key, ()))
+        for length in self._prefix_lengths:
+            if length > len(key):
+                break
+            ids.extend(self.prefixes.get(key[:length], ()))
+        if key[:1].isdigit():
+            if "figure" in self.kinds and is_figure(key):
+                ids.append(self.kinds["figure"])
+            if "year" in self.kinds and is_year(key):
+                ids.append(self.kinds["year"])
+        found = tuple(ids)
+        if len(key) <= 64 and len(self._classes_of) < MEMO_LIMIT:  # bounded, like the tokenizer's memo
+            self._classes_of[key] = found
+        return found
+
+    def walk(self, tokens: Tokens) -> dict[str, list[Span]]:
+        """label -> [(first token, last token + 1), ...] of every trie phrase in the text, within sentences."""
+        keys, sentence = tokens.keys, tokens.sentence
+        classes = [self.classes(key) for key in keys]
+        root = self.root
+        out: dict[str, list[Span]] = {}
+        n = len(keys)
+        for start in range(n):
+            here = sentence[start]
+            for class_id in classes[start]:
+                node = root.get(class_id)
+                if node is None:
+                    continue
+                pending = [(node, start + 1)]
+                while pending:
+                    node, after = pending.pop()
+                    labels = node.get(LABELS)
+                    if labels is not None:
+                        for label in labels:
+                            spans = out.get(label)
+                            if spans is None:
+                                out[label] = [(start, after)]
+                            else:
+                                spans.append((start, after))
+                    gaps = node.get(GAPS)
+                    if gaps is not None:
+                        for width, continuation in gaps:
+                            for position in range(after, min(after + width + 1, n)):
+                                if sentence[position] != here:
+                                    break
+                                for next_id in classes[position]:
+                                    child = continuation.get(next_id)
+                                    if child is not None:
+                                        pending.append((child, position + 1))
+                    if after < n and sentence[after] == here:
+                        for next_id in classes[after]:
+                            child = node.get(next_id)
+                            if child is not None:
+                                pending.append((child, after + 1))
+        return out
+
+    # --- plain data, for the on-disk cache ---------------------------------------------------------------------
+
+    def state(self) -> list:
+        return [self.root, self.exact, self.prefixes, self.kinds]
+
+    @classmethod
+    def from_state(cls, state: list) -> "WordTrie":
+        trie = cls()
+        trie.root, trie.exact, trie.prefixes, trie.kinds = state
+        trie._prefix_lengths = sorted({len(p) for p in trie.prefixes})
+        return trie
