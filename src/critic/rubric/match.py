@@ -107,6 +107,7 @@ class CompiledRubric:
         if not split_terms:  # a trace keeps every phrase a label of its own, so it can name it
             self._figures_as_word_classes()
             self._inline_patterns()
+            self.trie.merge_gaps()
             self._flatten_word_lists()
             self._forget_unused_labels()
         self._index_dependencies()
@@ -266,7 +267,8 @@ class CompiledRubric:
         hits without being computed, which is what keeps a large rubric cheap on a short bullet."""
         keys = set(tokens.keys)
         stack = list(literal) + [self._regex_labels[i] for i in regexes_matched]
-        stack += [name for name in self._recognizer_labels if numbers.may_recognize(name, keys)]
+        has_figures = bool(tokens.figures)
+        stack += [name for name in self._recognizer_labels if numbers.may_recognize(name, keys, has_figures)]
         reachable: set[str] = set()
         satisfied: set[int] = set()
         counts: dict[int, int] = {}
@@ -546,7 +548,7 @@ class TextMatch:
         `position` - is computed once per (step, position), so a pattern costs at most its steps x gap widths x
         words, however many hits its labels have: linear in the text.
         """
-        sentence = self.tokens.sentence
+        sentence, word = self.tokens.sentence, self.tokens.word
         n = len(sentence)
         memo: dict[tuple[int, int], tuple[int, ...]] = {}
 
@@ -569,10 +571,10 @@ class TextMatch:
                     most, label, after = 0, steps[at][1], at + 1
                 starting = self._starting(label)
                 current = sentence[position - 1]
-                for skip in range(most + 1):
-                    where = position + skip
-                    if where >= n or sentence[where] != current:
-                        break
+                last_word = word[position - 1]
+                for where in range(position, n if kind == "gap" else min(position + 1, n)):
+                    if sentence[where] != current or word[where] - last_word > most + 1:
+                        break  # beyond the sentence, or more than `most` written words skipped
                     for end in starting.get(where, ()):
                         if sentence[end - 1] == current:
                             out.update(ends(after, end))
@@ -584,7 +586,7 @@ class TextMatch:
         if first[0] == "start":  # `^ X` or `^ ...N X`: X starts within the first N words
             most, label, after = (steps[1][1], steps[2][1], 3) if steps[1][0] == "gap" else (0, steps[1][1], 2)
             for start, end in self.hits(label):
-                if start <= most and sentence[start] == sentence[0]:
+                if word[start] - word[0] <= most and sentence[start] == sentence[0]:
                     spans.extend((start, stop) for stop in ends(after, end))
         else:
             for start, end in self.hits(first[1]):

@@ -21,6 +21,7 @@ Every recognizer is a single left-to-right walk over the tokens: linear in the t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 from .tokens import Tokens
@@ -58,10 +59,18 @@ _WINDOW_TRIGGERS = _WINDOW_PREPOSITIONS | {"this", "last", "past"}
 _HALVES_AND_QUARTERS = re.compile(r"[qh][1-4]|fy\d{2,4}|20\d\d|19\d\d")
 
 
+@lru_cache(maxsize=4096)
+def _parse_numeric(key: str) -> tuple[str, str] | None:
+    match = _NUMERIC.fullmatch(key)
+    return (match.group(1), match.group(2)) if match else None
+
+
 def numeric(key: str) -> tuple[str, str] | None:
     """("1.5", "m") for "1.5m"; None for a word."""
     if not key[:1].isdigit():
         return None
+    if len(key) <= 64:  # the memo holds short keys only
+        return _parse_numeric(key)
     match = _NUMERIC.fullmatch(key)
     return (match.group(1), match.group(2)) if match else None
 
@@ -93,9 +102,8 @@ def _scale_end(tokens: Tokens, index: int) -> int:
 def money(tokens: Tokens) -> list[Span]:
     keys = tokens.keys
     spans = []
-    for index, key in enumerate(keys):
-        if not key[:1].isdigit():
-            continue
+    for index in tokens.figures:
+        key = keys[index]
         if _prefixed_by_currency(tokens, index):
             spans.append((index, _scale_end(tokens, index)))
             continue
@@ -110,8 +118,8 @@ def money(tokens: Tokens) -> list[Span]:
 def percent(tokens: Tokens) -> list[Span]:
     keys = tokens.keys
     spans = []
-    for index, key in enumerate(keys):
-        parsed = numeric(key)
+    for index in tokens.figures:
+        parsed = numeric(keys[index])
         if parsed is None:
             continue
         if _followed_by_percent(tokens, index) or parsed[1] in ("pp", "pts", "pt", "bps"):
@@ -153,11 +161,11 @@ def is_year(key: str) -> bool:
 
 
 def number(tokens: Tokens) -> list[Span]:
-    return [(index, index + 1) for index, key in enumerate(tokens.keys) if is_figure(key)]
+    return [(index, index + 1) for index in tokens.figures if is_figure(tokens.keys[index])]
 
 
 def year(tokens: Tokens) -> list[Span]:
-    return [(index, index + 1) for index, key in enumerate(tokens.keys) if is_year(key)]
+    return [(index, index + 1) for index in tokens.figures if is_year(tokens.keys[index])]
 
 
 def duration(tokens: Tokens) -> list[Span]:
@@ -179,7 +187,8 @@ def count(tokens: Tokens) -> list[Span]:
         for start, end in recognizer(tokens):
             taken.update(range(start, end))
     spans = []
-    for index, key in enumerate(tokens.keys):
+    for index in tokens.figures:
+        key = tokens.keys[index]
         if index in taken or not is_figure(key):
             continue
         parsed = numeric(key)
@@ -307,13 +316,13 @@ def valued(recognizer: Callable[[Tokens], list[Span]], wanted: float) -> Callabl
     return recognize
 
 
-def may_recognize(name: str, keys: set[str]) -> bool:
+def may_recognize(name: str, keys: set[str], has_figures: bool) -> bool:
     """Whether recognizer `name` (or a valued one, "percent=100") can find anything among these token keys: a
     cheap test that lets the matcher skip recognizers, and everything built on them, in texts without figures."""
     base = name.split("=", 1)[0]
     if base not in RECOGNIZERS:
         return True  # a recognizer supplied by a tool: always run
-    if any(key[:1].isdigit() for key in keys):
+    if has_figures:
         return True
     if base == "window":
         return bool(keys & _WINDOW_TRIGGERS)

@@ -24,6 +24,7 @@ _CONTRACTIONS = {"n't": "not", "'ve": "have", "'re": "are", "'ll": "will", "'m":
 _NEGATED_BASE = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 _SENTENCE_PUNCTUATION = frozenset(";!?\n")
 _CLAUSE_PUNCTUATION = frozenset(":()[]{}")
+_JOINERS = frozenset({"-", "'", "\u2019", "/", "."})  # tokens joined by these are one written word: a-b, 24/7
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Tokens:
     ends: list[int]
     sentence: list[int]   # sentence number of each token
     clause: list[int]     # clause number of each token (clauses nest inside sentences)
+    figures: list[int]    # the tokens written in digits (what most number recognizers look at)
+    word: list[int]       # written-word number of each token: "drug-interaction" is one word of two tokens
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -119,13 +122,16 @@ def tokenize(text: str, clause_words: ClauseWords = ClauseWords()) -> Tokens:
     ends: list[int] = []
     sentence: list[int] = []
     clause: list[int] = []
-    sentence_no = clause_no = 0
+    word: list[int] = []
+    sentence_no = clause_no = word_no = 0
     last_end = 0
     for match in _TOKEN.finditer(text):
         begin = match.start()
         for index, (key, piece_start, piece_end) in enumerate(_split(match.group())):
             if keys and index == 0:
                 separator = text[last_end:begin]
+                if separator not in _JOINERS:
+                    word_no += 1
                 if _sentence_break(separator, keys[-1]):
                     sentence_no += 1
                     clause_no += 1
@@ -136,5 +142,7 @@ def tokenize(text: str, clause_words: ClauseWords = ClauseWords()) -> Tokens:
             ends.append(begin + piece_end)
             sentence.append(sentence_no)
             clause.append(clause_no)
+            word.append(word_no)
         last_end = match.end()
-    return Tokens(text, keys, starts, ends, sentence, clause)
+    figures = [index for index, key in enumerate(keys) if key[:1].isdigit()]
+    return Tokens(text, keys, starts, ends, sentence, clause, figures, word)

@@ -24,6 +24,29 @@ MEMO_LIMIT = 100_000
 Span = tuple[int, int]
 
 
+def _union(first: dict, second: dict) -> dict:
+    """A new node that matches what either node matches. Subtrees only one of them has are shared, not copied:
+    nodes are never changed afterwards except in ways that hold wherever they sit (labels, gap edges added for a
+    label that ends there)."""
+    merged = dict(first)
+    _merge_into(merged, second)
+    return merged
+
+
+def _merge_into(target: dict, source: dict) -> None:
+    for key, value in source.items():
+        if key == LABELS:
+            target[LABELS] = tuple(sorted(set(target.get(LABELS, ())) | set(value)))
+        elif key == GAPS:
+            for width, continuation in value:  # duplicates by width are merged by the next merge_gaps round
+                WordTrie._add_gap(target, width, continuation)
+        elif key in target:
+            if target[key] is not value:
+                target[key] = _union(target[key], value)
+        else:
+            target[key] = value
+
+
 class WordTrie:
     def __init__(self) -> None:
         self.root: dict = {}
@@ -119,8 +142,36 @@ class WordTrie:
     @staticmethod
     def _add_gap(node: dict, width: int, continuation: dict) -> None:
         edges = node.get(GAPS, ())
-        if (width, continuation) not in [(w, c) for w, c in edges if c is continuation]:
+        if not any(other is continuation and other_width == width for other_width, other in edges):
             node[GAPS] = edges + ((width, continuation),)
+
+    def merge_gaps(self) -> None:
+        """One gap edge per width at each node, leading to the union of its continuations, and width-0 edges merged
+        into the node itself: the pass then looks at each position once per width, however many patterns start
+        with the same words. Run once all patterns are inlined (it replaces nodes, so where a label ends is no
+        longer tracked)."""
+        changed = True
+        while changed:
+            changed = False
+            for node in list(self._nodes()):
+                edges = node.get(GAPS)
+                if not edges or (len({w for w, _ in edges}) == len(edges) and all(w for w, _ in edges)):
+                    continue
+                changed = True
+                del node[GAPS]
+                by_width: dict[int, list[dict]] = {}
+                for width, continuation in edges:
+                    by_width.setdefault(width, []).append(continuation)
+                for width, continuations in by_width.items():
+                    if width == 0:
+                        for continuation in continuations:
+                            _merge_into(node, continuation)
+                        continue
+                    merged = continuations[0]
+                    for continuation in continuations[1:]:
+                        merged = _union(merged, continuation)
+                    self._add_gap(node, width, merged)
+        self.terminals.clear()
 
     def relabel(self, extra: dict[str, set[str]]) -> None:
         """Every node that ends a label in `extra` also ends the labels it maps to."""
@@ -181,7 +232,7 @@ class WordTrie:
 
     def walk(self, tokens: Tokens) -> dict[str, list[Span]]:
         """label -> [(first token, last token + 1), ...] of every trie phrase in the text, within sentences."""
-        keys, sentence = tokens.keys, tokens.sentence
+        keys, sentence, word = tokens.keys, tokens.sentence, tokens.word
         classes = [self.classes(key) for key in keys]
         root = self.root
         out: dict[str, list[Span]] = {}
@@ -205,9 +256,10 @@ class WordTrie:
                                 spans.append((start, after))
                     gaps = node.get(GAPS)
                     if gaps is not None:
+                        last_word = word[after - 1]
                         for width, continuation in gaps:
-                            for position in range(after, min(after + width + 1, n)):
-                                if sentence[position] != here:
+                            for position in range(after, n):  # skipping at most `width` written words
+                                if sentence[position] != here or word[position] - last_word > width + 1:
                                     break
                                 for next_id in classes[position]:
                                     child = continuation.get(next_id)
