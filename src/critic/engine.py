@@ -42,12 +42,19 @@ def review_parsed(parsed: ParsedDocument, rubric: Rubric, options: ReviewOptions
     options = options or ReviewOptions()
     compiled = compiled or compile_rubric(rubric)
     bullets = parsed.bullets
-    matches = [compiled.match(b.text) for b in bullets]
+    checklist_lines: dict[str, list[int]] = {entry.id: [] for entry in rubric.checklist}
+    document_rules_seen: set[str] = set()
 
     results = []
     bullet_scores = []
-    for bullet, found in zip(bullets, matches):
+    for bullet in bullets:
+        # each bullet's matches are used and dropped here: keeping thousands alive costs more in garbage
+        # collection than the matching itself
+        found = compiled.match(bullet.text)
         raw_findings, raw_signals = compiled.evaluate(found)
+        document_rules_seen.update(compiled.document_rules_matched(found))
+        for entry_id in compiled.checklist_hits(found):
+            checklist_lines[entry_id].append(bullet.line)
         findings: list[Finding] = []
         scored: list[tuple[Finding, str, int]] = []
         for rule, hit in raw_findings:
@@ -67,26 +74,17 @@ def review_parsed(parsed: ParsedDocument, rubric: Rubric, options: ReviewOptions
 
     document_findings = []
     if bullets:
-        for rule in compiled.document_findings(matches):
-            if not options.is_disabled(rule):
+        for rule in rubric.rules:
+            if rule.scope == "document" and rule.id not in document_rules_seen and not options.is_disabled(rule):
                 document_findings.append(_finding(rule, None, 0, 0, "", options.severity_for(rule)))
 
-    checklist = _checklist(compiled, parsed, matches)
+    for block in parsed.blocks:  # headings and paragraphs count for the checklist only
+        for entry_id in compiled.checklist_hits(compiled.match(block.text)):
+            checklist_lines[entry_id].append(block.line)
+    checklist = tuple(ChecklistItem(id=e.id, title=e.title, hint=e.hint,
+                                    lines=tuple(sorted(set(checklist_lines[e.id])))) for e in rubric.checklist)
     penalty = sum(rubric.severity_points[f.severity.value] // 2 for f in document_findings)
     present = sum(1 for item in checklist if item.present)
     score = score_document(bullet_scores, present, len(checklist), penalty)
     return DocumentResult(path=parsed.path, bullets=tuple(results), document_findings=tuple(document_findings),
                           checklist=checklist, score=score, rubric=rubric.fingerprint)
-
-
-def _checklist(compiled: CompiledRubric, parsed: ParsedDocument, matches: list) -> tuple[ChecklistItem, ...]:
-    """Checklist entries and the lines (bullets, headings, paragraphs) that show them."""
-    lines_by_entry: dict[str, list[int]] = {entry.id: [] for entry in compiled.rubric.checklist}
-    if not lines_by_entry:
-        return ()
-    blocks = [(b.line, compiled.match(b.text)) for b in parsed.blocks]
-    for line, found in [(b.line, m) for b, m in zip(parsed.bullets, matches)] + blocks:
-        for entry_id in compiled.checklist_hits(found):
-            lines_by_entry[entry_id].append(line)
-    return tuple(ChecklistItem(id=e.id, title=e.title, hint=e.hint, lines=tuple(sorted(set(lines_by_entry[e.id]))))
-                 for e in compiled.rubric.checklist)

@@ -476,10 +476,10 @@ class CompiledRubric:
                 (signals if rule.is_signal else findings).append((rule, found.hit(span)))
         return findings, signals
 
-    def document_findings(self, matches: list["TextMatch"]) -> list[Rule]:
-        """Document-scope `absent` rules whose pattern no bullet matched."""
-        return [plan.rule for plan in self.rule_plans
-                if plan.rule.scope == "document" and not any(m.hits(plan.trigger) for m in matches)]
+    def document_rules_matched(self, found: "TextMatch") -> list[str]:
+        """Ids of the document-scope rules whose pattern this text matches (an `absent` document rule fires when
+        no bullet does)."""
+        return [plan.rule.id for plan in self.rule_plans if plan.rule.scope == "document" and found.hits(plan.trigger)]
 
     def checklist_hits(self, found: "TextMatch") -> list[str]:
         return [entry.id for entry, label in self.checklist if found.hits(label)]
