@@ -1,4 +1,4 @@
-"""critic benchmarks: cold start against `python -c pass` and proselint, throughput, the regex floor, memory.
+"""critic benchmarks: cold start against `python -c pass` and proselint, throughput, the matcher's steps, memory.
 
     python benchmarks/run.py            # the full run (several minutes on a small machine)
     python benchmarks/run.py --quick    # a smoke run: fewer repeats, no 100k-bullet dossier
@@ -147,7 +147,7 @@ from critic.rubric.match import compile_rubric
 n, repeats = {n}, {repeats}
 rubric = load_rubric()
 compiled = compile_rubric(rubric)
-review_text(dossier(200, seed=1), rubric=rubric)  # warm: imports, parser, RE2 twins
+review_text(dossier(200, seed=1), rubric=rubric)  # warm: imports, parser, token memos
 text = dossier(n)
 def best(fn):
     times = []
@@ -192,76 +192,69 @@ def throughput(sizes: list[int]) -> tuple[str, dict]:
     return text, {"throughput": {str(k): v for k, v in results.items()}}
 
 
-# --- the floor and the alternatives -----------------------------------------------------------------------------
+# --- the matcher, piece by piece, and the rubric it runs ---------------------------------------------------------
 
-FLOOR_CHILD = r"""
-import json, re, sys, time
+MATCHER_CHILD = r"""
+import json, sys, time
 sys.path[:0] = {paths!r}
 from generate import dossier
 from critic import load_rubric
 from critic.document import parse_text
-from critic.rubric import fastscan
-from critic.rubric import match as matchmod
-from critic.rubric.match import SEPARATOR, compile_rubric
-import alternatives
+from critic.rubric.load import _load, engine_version
+from critic.rubric.match import CompiledRubric, compile_rubric
+from critic.rubric.tokens import tokenize
+from pathlib import Path
 rubric = load_rubric()
 compiled = compile_rubric(rubric)
-parsed = parse_text(dossier({n}))
-texts = [b.text for b in parsed.bullets] + [b.text for b in parsed.blocks]
-joined = SEPARATOR.join(texts)
-atoms = compiled._atoms
-out = {{"bullets": len(parsed.bullets), "chars": len(joined), "atoms": len(atoms)}}
+texts = [b.text for b in parse_text(dossier({n})).bullets]
 def timed(fn, repeats=3):
-    times = []
+    best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter(); value = fn(); times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2], value
-compiled.scan(texts[:50], all_spans=False)
-matchmod.ACCELERATE_FROM_CHARS = 0
-compiled.scan(texts[:200], all_spans=False)  # compile the RE2 twins
-out["scan_product"] = timed(lambda: compiled.scan(texts, all_spans=False))[0]
-out["combined_re"], out["combined_re_matches"] = timed(lambda: alternatives.combined_python(atoms, joined), 1)
-out["each_atom_re"] = timed(lambda: alternatives.each_atom_python(atoms, joined), 1)[0]
-out["re2"] = alternatives.re2_figures(atoms, joined)
-out["aho"] = alternatives.aho_figures(atoms, texts)
+        start = time.perf_counter(); fn(); best = min(best, time.perf_counter() - start)
+    return best
+tokens = [tokenize(t, compiled.clause_words) for t in texts]
+literal = [compiled.trie.walk(t) for t in tokens]
+out = {{"bullets": len(texts), "tokens": sum(len(t) for t in tokens)}}
+out["tokenize"] = timed(lambda: [tokenize(t, compiled.clause_words) for t in texts])
+out["trie"] = timed(lambda: [compiled.trie.walk(t) for t in tokens])
+out["regex_set"] = timed(lambda: [compiled.regexes_matching(t) for t in texts])
+out["possible"] = timed(lambda: [compiled.possible(t, lit, set()) for t, lit in zip(tokens, literal)])
+out["match_evaluate"] = timed(lambda: [compiled.evaluate(compiled.match(t)) for t in texts])
+path = Path(rubric.path)
+start = time.perf_counter(); plain = _load(path, (), []); out["parse_yaml"] = time.perf_counter() - start
+start = time.perf_counter(); CompiledRubric(plain); out["compile"] = time.perf_counter() - start
+terms = [t.text for v in rubric.vocabularies.values() for t in v.phrases + v.exceptions]
+terms += [t.text for r in rubric.rules for t in r.pattern + r.when + r.unless + r.unless_near]
+terms += [t.text for c in rubric.checklist for t in c.pattern]
+out["terms"] = len(terms)
+out["re_terms"] = sum(t.startswith("re:") for t in terms)
+out["longest_term"] = max(len(t) for t in terms)
+out["vocabularies"] = len(rubric.vocabularies)
+out["labels"] = len(compiled.plans)
+out["patterns_left"] = sum(len(p.patterns) for p in compiled.plans.values())
 print(json.dumps(out))
 """
 
 
-def floor(n: int) -> tuple[str, dict]:
-    r = run_child(FLOOR_CHILD.format(paths=[str(HERE), str(ROOT / "src")], n=n))
+def matcher(n: int) -> tuple[str, dict]:
+    r = run_child(MATCHER_CHILD.format(paths=[str(HERE), str(ROOT / "src")], n=n))
     b = r["bullets"]
+    per = lambda key: f"{r[key] / b * 1e6:.0f} us"  # noqa: E731
     rows = [
-        ["critic's scan as shipped (RE2 candidates + Python confirmation, exact)", ms(r["scan_product"]),
-         rate(b, r["scan_product"]), "yes (adopted)"],
-        ["each atom once over the joined text, Python re (the scan before this change)", ms(r["each_atom_re"]),
-         rate(b, r["each_atom_re"]), "reference"],
-        ["all atoms alternated into one Python regex, one pass", ms(r["combined_re"]), rate(b, r["combined_re"]),
-         "no (one match per position)"],
+        ["tokenize (words, sentences, clauses)", per("tokenize"), rate(b, r["tokenize"])],
+        ["one pass of the phrase trie (every plain phrase and inlined pattern)", per("trie"), rate(b, r["trie"])],
+        ["one RE2 set pass for every re: term", per("regex_set"), rate(b, r["regex_set"])],
+        ["labels reachable from the words present (forward chaining)", per("possible"), rate(b, r["possible"])],
+        ["all of it: match and evaluate every rule", per("match_evaluate"), rate(b, r["match_evaluate"])],
     ]
-    re2 = r["re2"]
-    if re2.get("available"):
-        rows += [
-            [f"google-re2: all {re2['compatible']} translatable atoms alternated, one pass (the floor)",
-             ms(re2["combined"]), rate(b, re2["combined"]), "no (RE2 semantics)"],
-            [f"google-re2: each translatable atom once, finditer", ms(re2["each"]), rate(b, re2["each"]),
-             "no (RE2 semantics)"],
-            [f"google-re2: atoms compiled as written ({re2['native_ok']} of {r['atoms']} accepted)",
-             ms(re2["native_each"]), rate(b, re2["native_each"]) if re2["native_each"] else "n/a",
-             "no (look-arounds rejected, ASCII \\b \\w)"],
-        ]
-    else:
-        rows.append(["google-re2", "n/a", "n/a", "module re2 not installed (pip install google-re2)"])
-    aho = r["aho"]
-    if aho.get("available"):
-        rows.append([f"pyahocorasick keyword prefilter ({aho['filterable']} of {r['atoms']} atoms have required "
-                     f"keywords) + Python re on candidate bullets", ms(aho["total"]), rate(b, aho["total"]),
-                     f"no ({aho['candidates_pct']:.0f}% of (atom, bullet) pairs still scanned)"])
-    else:
-        rows.append(["pyahocorasick prefilter", "n/a", "n/a", "module ahocorasick not installed"])
-    text = table(f"The floor: matching all {r['atoms']} rubric patterns over one {b:,}-bullet dossier "
-                 f"({r['chars']:,} characters)", ["method", "time", "bullets/s", "exactly equivalent?"], rows)
-    return text, {"floor": r}
+    text = table(f"The matcher on a {b:,}-bullet dossier ({r['tokens'] / b:.0f} words a bullet), per bullet",
+                 ["step", "time per bullet", "bullets/s"], rows)
+    text += (f"\n  rubric: {r['vocabularies']} vocabularies, {r['terms']} phrases, {r['re_terms']} re: terms "
+             f"({100 * r['re_terms'] / r['terms']:.1f}%), longest phrase {r['longest_term']} characters; "
+             f"{r['labels']} labels, {r['patterns_left']} patterns left outside the trie"
+             f"\n  loading it without the cache: YAML {r['parse_yaml'] * 1000:.0f} ms, compiling "
+             f"{r['compile'] * 1000:.0f} ms (a cached load is part of the cold start above)")
+    return text, {"matcher": r}
 
 
 # --- main --------------------------------------------------------------------------------------------------------
@@ -278,7 +271,7 @@ def main() -> int:
     raw: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
     print(f"critic benchmarks: Python {raw['python']}, {raw['cpus']} CPUs, {'quick' if args.quick else 'full'} run")
     for step in (lambda: cold_start(runs, not args.no_install), lambda: throughput(sizes),
-                 lambda: floor(2_000 if args.quick else 10_000)):
+                 lambda: matcher(1_000 if args.quick else 10_000)):
         text, data = step()
         raw.update(data)
         print(text, flush=True)
