@@ -17,18 +17,66 @@ from .text import normalize, squash
 
 MAX_BYTES_DEFAULT = 32 * 1024 * 1024
 
-# `<!-- critic-disable-next rule-a, rule-b: why -->`, `<!-- critic-disable -->`, `<!-- critic-enable rule-a -->`
-_DIRECTIVE = re.compile(
-    r"<!--\s*critic-(?P<verb>disable-next|disable|enable)\b(?P<targets>[^:>]*?)\s*(?::\s*(?P<reason>.*?))?\s*-->",
-    re.DOTALL,
-)
+# `<!-- critic-disable-next rule-a, rule-b: why -->`, `<!-- critic-disable -->`, `<!-- critic-enable rule-a -->`.
+# Comments are found with str.find and the head of each is matched anchored, so reading directives is linear in
+# the text however many unclosed `<!--` it holds (a regex over the whole text backtracks to every later `-->`).
+_DIRECTIVE_HEAD = re.compile(r"\s*critic-(disable-next|disable|enable)\b")
+_TARGET_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def _comments(text: str):
+    """(start, end) of each complete `<!-- ... -->` in the text, left to right, never overlapping."""
+    pos = 0
+    while True:
+        start = text.find("<!--", pos)
+        if start < 0:
+            return
+        close = text.find("-->", start + 4)
+        if close < 0:  # unclosed: no later comment can be closed either
+            return
+        yield start, close + 3
+        pos = close + 3
+
+
+def _directive(text: str, start: int, end: int) -> tuple[str, tuple[str, ...], str] | None:
+    """(verb, targets, reason) of the comment text[start:end], or None if it is not a critic directive."""
+    head = _DIRECTIVE_HEAD.match(text, start + 4, end - 3)
+    if head is None:
+        return None
+    targets, _colon, reason = text[head.end():end - 3].partition(":")
+    if ">" in targets:  # `<!-- critic-disable a > b -->` is not a directive
+        return None
+    return head.group(1), tuple(t for t in _TARGET_SEPARATORS.split(targets.strip()) if t), reason.strip()
+
+
+def _directives(text: str, line: int = 1):
+    """(verb, Suppression) for each critic directive comment in the text; `line` is the text's first line."""
+    counted, line_of = 0, line
+    for start, end in _comments(text):
+        found = _directive(text, start, end)
+        if found is None:
+            continue
+        line_of += text.count("\n", counted, start)
+        counted = start
+        verb, targets, reason = found
+        yield verb, Suppression(targets=targets, reason=reason, line=line_of)
+
+
+def _only_directives(line: str) -> bool:
+    """True when the line holds directive comments and nothing else but whitespace."""
+    found, pos = False, 0
+    for start, end in _comments(line):
+        if line[pos:start].strip() or _directive(line, start, end) is None:
+            return False
+        found, pos = True, end
+    return found and not line[pos:].strip()
+
 
 # Markup that must not be read as words. Each is replaced by spaces of the same length, so offsets hold.
 _MASKS = [
-    re.compile(r"<!--.*?-->"),                                   # inline HTML comments
-    re.compile(r"\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"),  # ](url "t")
+    re.compile(r"\]\((?:<[^<>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"),  # ](url "t")
     re.compile(r"\]\[[^\]]*\]"),                                 # reference links ][label]
-    re.compile(r"<(?:https?|mailto|ftp):[^>\s]*>"),              # autolinks
+    re.compile(r"<(?:https?|mailto|ftp):[^<>\s]*>"),             # autolinks
     re.compile(r"\b(?:https?://|www\.)[^\s<>()]+"),              # bare URLs
     re.compile(r"</?[A-Za-z][^<>]*>"),                           # inline HTML tags
     re.compile(r"!?\[|[*`]|~~|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])|\\(?=[!-/:-@\[-`{-~])"),  # emphasis, code, escapes
@@ -38,20 +86,31 @@ _TXT_MARKER = re.compile(r"^\s*(?:[-*+\u2022\u2023\u25e6\u25aa\u2013]|\(?\d{1,3}
 
 
 def _mask(line: str) -> str:
+    line = _blank_comments(line)  # inline HTML comments
     for pattern in _MASKS:
         line = pattern.sub(lambda m: " " * len(m.group(0)), line)
     return line
 
 
-def _parse_directive(match: re.Match, line: int) -> tuple[str, Suppression]:
-    targets = tuple(t for t in re.split(r"[\s,]+", match.group("targets").strip()) if t)
-    return match.group("verb"), Suppression(targets=targets, reason=(match.group("reason") or "").strip(), line=line)
+def _blank_comments(line: str) -> str:
+    parts, pos = [], 0
+    for start, end in _comments(line):
+        parts += [line[pos:start], " " * (end - start)]
+        pos = end
+    parts.append(line[pos:])
+    return "".join(parts)
+
+
+# Every bullet carries the open `disable` regions, so their number is bounded: without a bound, a document that
+# opens a new region before each bullet would cost memory quadratic in its length.
+MAX_OPEN_REGIONS = 64
 
 
 @dataclass
 class _Suppressions:
     """Tracks `disable-next` (for the next bullet) and `disable`/`enable` regions while reading in order."""
 
+    path: str = "<text>"
     pending_next: list[Suppression] = field(default_factory=list)
     regions: list[Suppression] = field(default_factory=list)
 
@@ -59,15 +118,19 @@ class _Suppressions:
         if verb == "disable-next":
             self.pending_next.append(sup)
         elif verb == "disable":
-            self.regions.append(sup)
+            # a region for the same targets replaces the open one (its reason is the newest)
+            self.regions = [r for r in self.regions if set(r.targets) != set(sup.targets)] + [sup]
+            if len(self.regions) > MAX_OPEN_REGIONS:
+                raise InputError(f"{self.path}:{sup.line}: more than {MAX_OPEN_REGIONS} critic-disable regions are "
+                                 f"open at once; close them with <!-- critic-enable -->")
         elif not sup.targets:  # enable everything
             self.regions.clear()
         else:
             self.regions = [r for r in self.regions if not set(r.targets) & set(sup.targets) and r.targets]
 
     def scan(self, text: str, line: int) -> None:
-        for match in _DIRECTIVE.finditer(text):
-            self.apply(*_parse_directive(match, line + text.count("\n", 0, match.start())))
+        for verb, suppression in _directives(text, line):
+            self.apply(verb, suppression)
 
     def take(self) -> tuple[Suppression, ...]:
         taken = tuple(self.regions) + tuple(self.pending_next)
@@ -182,7 +245,7 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
         _PARSER = _markdown_parser()
     tokens = _PARSER.parse(source)
     lines = source.splitlines()
-    suppressions = _Suppressions()
+    suppressions = _Suppressions(path)
     bullets: list[Bullet] = []
     blocks: list[Block] = []
     stack: list[_BulletBuilder] = []
@@ -214,8 +277,8 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
                     builder.suppressions = suppressions.take()
                 for child in token.children or ():
                     if child.type == "html_inline":
-                        for m in _DIRECTIVE.finditer(child.content):
-                            builder.inline_suppressions.append(_parse_directive(m, builder.line)[1])
+                        builder.inline_suppressions += [sup for _verb, sup in _directives(child.content,
+                                                                                          builder.line)]
                 for i, content_line in enumerate(token.content.split("\n")):
                     line_no = token.map[0] + i
                     source_line = lines[line_no] if line_no < len(lines) else content_line
@@ -228,10 +291,10 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
 
 def parse_plain(source: str, path: str = "<text>") -> ParsedDocument:
     """One bullet a line; list markers are optional; `<!-- critic-… -->` lines work as in Markdown."""
-    suppressions = _Suppressions()
+    suppressions = _Suppressions(path)
     bullets: list[Bullet] = []
     for index, line in enumerate(source.splitlines()):
-        if _DIRECTIVE.search(line) and not _DIRECTIVE.sub("", line).strip():
+        if _only_directives(line):
             suppressions.scan(line, index + 1)
             continue
         marker = _TXT_MARKER.match(line)
