@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .document import MAX_BYTES_DEFAULT, parse_text, read_document_text
 from .engine import ReviewOptions, review_parsed
+from .errors import InputError
 from .models import DocumentResult
 from .rubric.load import load_rubric
 from .rubric.schema import Rubric
@@ -18,7 +20,9 @@ def _rubric(rubric: Rubric | str | Path | None) -> Rubric:
 def review_text(text: str, *, path: str = "<text>", kind: str | None = None,
                 rubric: Rubric | str | Path | None = None, options: ReviewOptions | None = None) -> DocumentResult:
     """Review Markdown (default) or plain text (`kind="plain"`, or a `path` ending in .txt)."""
-    return review_parsed(parse_text(text, path, kind), _rubric(rubric), options)
+    parsed = parse_text(text, path, kind)
+    result = review_parsed(parsed, _rubric(rubric), options)
+    return replace(result, warnings=parsed.warnings) if parsed.warnings else result
 
 
 def review_file(path: str | Path, *, kind: str | None = None, rubric: Rubric | str | Path | None = None,
@@ -30,11 +34,14 @@ def review_file(path: str | Path, *, kind: str | None = None, rubric: Rubric | s
 
 def scaffold_rewrite(bullet: str, *, rubric: Rubric | str | Path | None = None,
                      options: ReviewOptions | None = None):
-    """Review one bullet and return (BulletResult, Scaffold) with the deterministic rewrite scaffold."""
+    """Review one bullet and return (BulletResult, Scaffold) with the deterministic rewrite scaffold.
+
+    Raises InputError when the text holds no words to review (only markup such as `**`, or a critic directive).
+    """
     from .scaffold import build_scaffold
 
     result = review_text(bullet, kind="plain", rubric=rubric, options=options)
     if not result.bullets:
-        return None, None
+        raise InputError("the bullet has no words to review (only markup or a critic directive comment)")
     bullet_result = result.bullets[0]
     return bullet_result, build_scaffold(bullet_result)

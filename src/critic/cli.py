@@ -15,6 +15,8 @@ import typer
 
 from .errors import CriticError, InputError
 
+MAX_BYTES_DEFAULT = 32 * 1024 * 1024  # --max-size default, and the bound on `critic rewrite -` input
+
 app = typer.Typer(
     name="critic",
     help="A narrative critic for promotion dossiers: scores every bullet against what a promotion committee "
@@ -72,10 +74,12 @@ def _write(text: str, output: Optional[Path], inputs: list[str]) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    from .inputs import safe_resolve
+
     if output.is_dir():
         raise InputError(f"{output}: is a directory; give --output a file name")
-    resolved = output.resolve()
-    if any(p != "-" and Path(p).resolve() == resolved for p in inputs):
+    resolved = safe_resolve(output)
+    if any(p != "-" and safe_resolve(p) == resolved for p in inputs):
         raise InputError(f"{output}: refusing to write the report over a file being reviewed")
     try:
         output.write_text(text, encoding="utf-8")
@@ -83,14 +87,27 @@ def _write(text: str, output: Optional[Path], inputs: list[str]) -> None:
         raise InputError(f"{output}: cannot write the report ({exc.strerror or exc})") from None
 
 
-def _read_stdin(kind: Kind) -> tuple[str, str]:
-    from .document import decode_document
+def _read_stdin(kind: Kind, max_bytes: int) -> tuple[str, str]:
+    from .document import read_document_text
 
-    return decode_document(sys.stdin.buffer.read(), "<stdin>"), "plain" if kind == Kind.plain else "markdown"
+    return read_document_text("-", max_bytes), "plain" if kind == Kind.plain else "markdown"
+
+
+def _is_unicode(text: str) -> bool:
+    """False for text with lone surrogates (bytes that were not UTF-8 on the command line)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _color(color: Color) -> Optional[bool]:
     return {Color.auto: None, Color.always: True, Color.never: False}[color]
+
+
+MaxSizeOpt = Annotated[int, typer.Option(
+    "--max-size", min=1, help="Largest file (or standard input) to read, in MiB; only regular files are read.")]
 
 
 # --- LLM rewrite options, shared by review and rewrite (docs/llm.md) ---------------------------------------------
@@ -153,7 +170,7 @@ def review(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the report to this file instead of standard output.")] = None,
     color: Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")] = Color.auto,
-    max_size: Annotated[int, typer.Option("--max-size", min=1, help="Largest file to read, in MiB.")] = 32,
+    max_size: MaxSizeOpt = MAX_BYTES_DEFAULT >> 20,
     baseline: Annotated[Optional[Path], typer.Option(
         "--baseline", help="Baseline file from `critic baseline`: findings recorded in it are reported as known "
                            "and do not fail the run (matched on file, rule and bullet text, not line).",
@@ -198,8 +215,8 @@ def review(
         if baseline is not None:
             from . import baseline as baselines
 
-            known = baselines.load(baseline)
-            if output is not None and output.resolve() == baseline.resolve():
+            known = baselines.load(baseline, max_bytes=max_size * 1024 * 1024)
+            if output is not None and _same_file(output, baseline):
                 raise InputError(f"{output}: refusing to write the report over the baseline file")
         results = _review_paths(paths, settings, kind, max_size)
         if known is not None:
@@ -227,6 +244,12 @@ def review(
         raise typer.Exit(code)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    from .inputs import safe_resolve
+
+    return safe_resolve(a) == safe_resolve(b)
+
+
 def _review_paths(paths: list[str], settings, kind: Kind, max_size: int) -> list:
     """Read and review each path (- is standard input) with the resolved settings."""
     from .api import review_text
@@ -235,14 +258,16 @@ def _review_paths(paths: list[str], settings, kind: Kind, max_size: int) -> list
     results = []
     for path in paths:
         if path == "-":
-            text, doc_kind = _read_stdin(kind)
+            text, doc_kind = _read_stdin(kind, max_size * 1024 * 1024)
             name = "<stdin>"
         else:
             text = read_document_text(path, max_bytes=max_size * 1024 * 1024)
             doc_kind = None if kind == Kind.auto else kind.value
             name = path
-        results.append(review_text(text, path=name, kind=doc_kind, rubric=settings.rubric,
-                                   options=settings.options))
+        result = review_text(text, path=name, kind=doc_kind, rubric=settings.rubric, options=settings.options)
+        for warning in result.warnings:  # text that was not reviewed is never dropped silently
+            typer.echo(f"critic: warning: {name}:{warning.line}: {warning.message}", err=True)
+        results.append(result)
     return results
 
 
@@ -261,7 +286,7 @@ def baseline(
         "--config", help="Config file to use instead of searching for .critic.toml / pyproject.toml.")] = None,
     kind: Annotated[Kind, typer.Option(
         "--kind", help="How to read input: auto (.txt is plain, the rest Markdown), markdown or plain.")] = Kind.auto,
-    max_size: Annotated[int, typer.Option("--max-size", min=1, help="Largest file to read, in MiB.")] = 32,
+    max_size: MaxSizeOpt = MAX_BYTES_DEFAULT >> 20,
 ) -> None:
     """Record the current findings as a baseline (JSON) for `critic review --baseline FILE`.
 
@@ -315,10 +340,12 @@ def rewrite(
         if bullet is None or bullet == "-":
             if sys.stdin.isatty():
                 fail("give the bullet as an argument or on standard input")
-            text, _ = _read_stdin(Kind.plain)
+            text, _ = _read_stdin(Kind.plain, MAX_BYTES_DEFAULT)
             bullet = " ".join(text.split())
         if not bullet.strip():
             fail("the bullet is empty")
+        if not _is_unicode(bullet):
+            fail("the bullet is not valid UTF-8 text")
         settings = resolve_settings(config=config, start=None, rubric=rubric)
         from .rewrite_pass import RewriteFlags, llm_requested, rewrite_one
 

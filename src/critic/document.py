@@ -7,13 +7,15 @@ one bullet a line. Inline `critic-disable…` comments become suppressions attac
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .models import Block, Bullet, ParsedDocument, Segment, Suppression
-from .text import normalize, squash
+from .inputs import STDIN_NAME, read_bytes
+from .models import Block, Bullet, ParsedDocument, ReadWarning, Segment, Suppression
+from .text import line_number, normalize, split_lines, squash
 
 MAX_BYTES_DEFAULT = 32 * 1024 * 1024
 
@@ -229,11 +231,42 @@ def _content_column(source_line: str, content_line: str) -> int:
     return (found if found >= 0 else 0) + 1
 
 
+# markdown-it stops reading blocks nested deeper than its `maxNesting` levels of markup (a list level counts two,
+# the list and its item; a block quote one) and silently drops what is inside. Its default of 20 left bullets below
+# the ninth list level unread. At 128 it reads 63 list levels and 127 block-quote levels, at about two Python
+# frames a level: far inside the recursion limit. Deeper content is reported (see _skipped_nesting). Inline
+# parsing keeps the default limit: its cost for every `[` grows with the limit, and nothing is dropped there.
+BLOCK_NESTING = 128
+INLINE_NESTING = 20
+MAX_LIST_LEVELS = BLOCK_NESTING // 2 - 1
+
+
 def _markdown_parser():
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark").use(front_matter_plugin)
+    parser = MarkdownIt("commonmark", {"maxNesting": BLOCK_NESTING}).use(front_matter_plugin)
+    inline_parser = MarkdownIt("commonmark", {"maxNesting": INLINE_NESTING})
+
+    def inline(state) -> None:  # markdown-it's core "inline" rule, run with the inline parser's limit
+        for token in state.tokens:
+            if token.type == "inline":
+                if token.children is None:
+                    token.children = []
+                inline_parser.inline.parse(token.content, inline_parser, state.env, token.children)
+
+    parser.core.ruler.at("inline", inline)
+    return parser
+
+
+def _skipped_nesting(tokens) -> tuple[ReadWarning, ...]:
+    """A warning when markdown-it skipped content nested beyond BLOCK_NESTING (it says nothing itself)."""
+    for token in tokens:
+        if token.nesting == 1 and token.level >= BLOCK_NESTING - 1 and token.map:
+            return (ReadWarning(token.map[0] + 1, f"lists or block quotes nested too deeply (past {BLOCK_NESTING} "
+                                                  f"levels of markup, {MAX_LIST_LEVELS} list levels); the text "
+                                                  f"nested here was not reviewed"),)
+    return ()
 
 
 _PARSER = None
@@ -243,8 +276,11 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
     global _PARSER
     if _PARSER is None:
         _PARSER = _markdown_parser()
-    tokens = _PARSER.parse(source)
-    lines = source.splitlines()
+    try:
+        tokens = _PARSER.parse(source)
+    except RecursionError:  # not expected within BLOCK_NESTING; a clear error rather than an internal one
+        raise InputError(f"{path}: nested too deeply to be read as Markdown") from None
+    lines = split_lines(source)  # as markdown-it counts lines: \n, \r\n or \r, never U+2028
     suppressions = _Suppressions(path)
     bullets: list[Bullet] = []
     blocks: list[Block] = []
@@ -286,14 +322,15 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
             elif token.content.strip():
                 blocks.append(Block(text=squash(_mask(normalize(token.content))), line=token.map[0] + 1))
     bullets.sort(key=lambda b: (b.line, b.column))
-    return ParsedDocument(path=path, bullets=tuple(bullets), blocks=tuple(blocks))
+    return ParsedDocument(path=path, bullets=tuple(bullets), blocks=tuple(blocks),
+                          warnings=_skipped_nesting(tokens))
 
 
 def parse_plain(source: str, path: str = "<text>") -> ParsedDocument:
     """One bullet a line; list markers are optional; `<!-- critic-… -->` lines work as in Markdown."""
     suppressions = _Suppressions(path)
     bullets: list[Bullet] = []
-    for index, line in enumerate(source.splitlines()):
+    for index, line in enumerate(split_lines(source)):
         if _only_directives(line):
             suppressions.scan(line, index + 1)
             continue
@@ -320,32 +357,37 @@ def parse_text(source: str, path: str = "<text>", kind: str | None = None) -> Pa
 
 
 def read_document_text(path: str | Path, max_bytes: int = MAX_BYTES_DEFAULT) -> str:
-    """Read a user file as UTF-8, with one clear InputError for each way it can be unreadable."""
-    p = Path(path)
-    name = str(path)
-    if not p.exists():
-        raise InputError(f"{name}: no such file")
-    if p.is_dir():
-        raise InputError(f"{name}: is a directory; pass the files in it (for example {name}/*.md)")
-    try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{name}: file is too large ({size / 1048576:.1f} MiB; the limit is "
-                             f"{max_bytes / 1048576:.0f} MiB, raise it with --max-size)")
-        data = p.read_bytes()
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
-    return decode_document(data, name)
+    """Read a user file (or standard input for "-") as UTF-8, with one clear InputError for each way it can be
+    unreadable. The read is bounded (critic.inputs)."""
+    name = STDIN_NAME if str(path) == "-" else str(path)
+    directory = f"is a directory; pass the files in it (for example {name}/*.md)"
+    return decode_document(read_bytes(path, max_bytes, directory=directory), name)
+
+
+_UNICODE_BOMS = [(codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                 (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")]
+
+
+def _other_encoding(data: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when the bytes start with that byte-order mark (or look like BOM-less UTF-16)."""
+    for bom, encoding in _UNICODE_BOMS:  # UTF-32 first: its little-endian BOM starts with UTF-16's
+        if data.startswith(bom):
+            return encoding
+    head = data[:4096]
+    if len(head) >= 8 and (head[1::2].count(0) > 0.9 * len(head[1::2]) or head[0::2].count(0) > 0.9 * len(head[0::2])):
+        return "UTF-16"  # ASCII text with a zero byte beside every character
+    return None
 
 
 def decode_document(data: bytes, name: str) -> str:
+    other = _other_encoding(data)
+    if other is not None:
+        raise InputError(f"{name}: the file is {other} text, not UTF-8; save it as UTF-8")
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: looks like a binary file, not Markdown or text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = line_number(data, exc.start)
         raise InputError(f"{name}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
                          ) from None

@@ -68,6 +68,17 @@ class Bullet:
 
 
 @dataclass(frozen=True)
+class ReadWarning:
+    """Text in a document that was not reviewed, and why (reported, never silently dropped)."""
+
+    line: int
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
 class Block:
     """A non-bullet text block (heading or paragraph), used only for the dossier checklist."""
 
@@ -181,6 +192,7 @@ class DocumentResult:
     checklist: tuple[ChecklistItem, ...]
     score: int | None  # None when the document has no bullets
     rubric: str = ""
+    warnings: tuple[ReadWarning, ...] = ()  # text the reader could not review (nested too deeply)
 
     @property
     def all_findings(self) -> tuple[Finding, ...]:
@@ -217,6 +229,7 @@ class DocumentResult:
             "bullets": [b.to_dict() for b in self.bullets],
             "document_findings": [f.to_dict() for f in self.document_findings if not f.suppressed],
             "checklist": [c.to_dict() for c in self.checklist],
+            **({"warnings": [w.to_dict() for w in self.warnings]} if self.warnings else {}),
         }
 
 
@@ -228,3 +241,4 @@ class ParsedDocument:
     bullets: tuple[Bullet, ...]
     blocks: tuple[Block, ...] = ()
     document_suppressions: tuple[Suppression, ...] = field(default_factory=tuple)
+    warnings: tuple[ReadWarning, ...] = ()

@@ -74,6 +74,8 @@ def render(results: list[DocumentResult], context) -> str:
         if known:
             header.append(f", {known} of them known (baseline)", style="dim")
         console.print(header)
+        for warning in result.warnings:
+            console.print(Text(f"  {warning.line}: warning: {warning.message}", style="yellow"))
         console.print()
 
         for bullet in result.bullets:
