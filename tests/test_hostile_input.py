@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import stat
 
 import pytest
@@ -20,7 +19,7 @@ try:
 except ImportError:
     read_stdin = None
 
-from .conftest import run_critic
+from .conftest import run_critic, run_unprivileged
 
 BULLET = "- Made sure every release passed the launch review\n"
 
@@ -200,35 +199,12 @@ def test_eval_reads_a_raw_line_separator_inside_a_json_string(tmp_path):
 
 # --- a file the user cannot read ----------------------------------------------------------------------------------
 
-def unprivileged() -> list[str]:
-    """A prefix that runs critic without the power to read other people's files: nothing when not root; as root,
-    setpriv dropping CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (so file modes apply, as they do to a user)."""
-    if os.geteuid() != 0:
-        return []
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: file permissions cannot be tested")
-    return ["setpriv", "--inh-caps", "-dac_override,-dac_read_search",
-            "--bounding-set", "-dac_override,-dac_read_search"]
-
-
-def run_unprivileged(*args: str, cwd=None):
-    import subprocess
-
-    from .conftest import critic_command
-
-    proc = subprocess.run(unprivileged() + critic_command() + list(args), capture_output=True, text=True,
-                          timeout=60, cwd=cwd, env={**os.environ, "NO_COLOR": "1"})
-    return proc
-
-
 def test_an_unreadable_file_is_permission_denied(tmp_path):
     doc = dossier(tmp_path)
     data = corpus(tmp_path, '{"text": "Eliminated all risk.", "labels": []}')
     for path in (doc, data):
         path.chmod(0)
-    check = run_unprivileged("--version")
-    if check.returncode != 0:
-        pytest.skip(f"cannot run critic unprivileged here: {check.stderr.strip()}")
+    run_unprivileged("--version")  # skips when this machine cannot drop root's file powers
     assert_one_line_error(run_unprivileged("review", str(doc)), "d.md", "permission denied")
     assert_one_line_error(run_unprivileged("eval", str(data)), "c.jsonl", "permission denied")
     assert stat.S_IMODE(doc.stat().st_mode) == 0

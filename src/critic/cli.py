@@ -218,7 +218,8 @@ def review(
             known = baselines.load(baseline, max_bytes=max_size * 1024 * 1024)
             if output is not None and _same_file(output, baseline):
                 raise InputError(f"{output}: refusing to write the report over the baseline file")
-        results = _review_paths(paths, settings, kind, max_size)
+        sources: dict[str, str] = {}  # the text each file had when it was reviewed (for --write)
+        results = _review_paths(paths, settings, kind, max_size, sources)
         if known is not None:
             results = baselines.apply(results, known)
         passed, code = verdict(results, settings.fail_under, settings.fail_on)
@@ -236,7 +237,8 @@ def review(
                                  rewrite_below=rewrite_below, redact=redact, no_cache=no_cache, dry_run=dry_run,
                                  interactive=interactive, write=write, diff=diff, backup=not no_backup)
             review_rewrites(results, paths, settings, flags, report=report, format_name=format.value,
-                            color=_color(color), max_bytes=max_size * 1024 * 1024,
+                            color=_color(color), max_bytes=max_size * 1024 * 1024, sources=sources,
+                            kind=None if kind == Kind.auto else kind.value,
                             emit=lambda text: _write(text, output, paths))
     except CriticError as exc:
         fail(str(exc), exc.exit_code)
@@ -250,8 +252,9 @@ def _same_file(a: Path, b: Path) -> bool:
     return safe_resolve(a) == safe_resolve(b)
 
 
-def _review_paths(paths: list[str], settings, kind: Kind, max_size: int) -> list:
-    """Read and review each path (- is standard input) with the resolved settings."""
+def _review_paths(paths: list[str], settings, kind: Kind, max_size: int, sources: dict | None = None) -> list:
+    """Read and review each path (- is standard input) with the resolved settings; `sources` (if given) gets the
+    text of each file as it was reviewed."""
     from .api import review_text
     from .document import read_document_text
 
@@ -264,6 +267,8 @@ def _review_paths(paths: list[str], settings, kind: Kind, max_size: int) -> list
             text = read_document_text(path, max_bytes=max_size * 1024 * 1024)
             doc_kind = None if kind == Kind.auto else kind.value
             name = path
+            if sources is not None:
+                sources[path] = text
         result = review_text(text, path=name, kind=doc_kind, rubric=settings.rubric, options=settings.options)
         for warning in result.warnings:  # text that was not reviewed is never dropped silently
             typer.echo(f"critic: warning: {name}:{warning.line}: {warning.message}", err=True)
