@@ -70,8 +70,13 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def _write(text: str, output: Optional[Path], inputs: list[str]) -> None:
+    _write_with(lambda stream: stream.write(text), output, inputs)
+
+
+def _write_with(write, output: Optional[Path], inputs: list[str]) -> None:
+    """Call write(stream) with standard output or the --output file (streamed: no whole report in memory)."""
     if output is None:
-        sys.stdout.write(text)
+        write(sys.stdout)
         sys.stdout.flush()
         return
     from .inputs import safe_resolve
@@ -82,7 +87,8 @@ def _write(text: str, output: Optional[Path], inputs: list[str]) -> None:
     if any(p != "-" and safe_resolve(p) == resolved for p in inputs):
         raise InputError(f"{output}: refusing to write the report over a file being reviewed")
     try:
-        output.write_text(text, encoding="utf-8")
+        with open(output, "w", encoding="utf-8") as stream:
+            write(stream)
     except OSError as exc:
         raise InputError(f"{output}: cannot write the report ({exc.strerror or exc})") from None
 
@@ -205,6 +211,7 @@ def review(
 ) -> None:
     """Score every bullet of one or more dossiers and report the dossier as a whole."""
     from .report import ReportContext, render
+    from .report import write as write_report
     from .runtime import resolve_settings, verdict
 
     try:
@@ -218,18 +225,19 @@ def review(
             known = baselines.load(baseline, max_bytes=max_size * 1024 * 1024)
             if output is not None and _same_file(output, baseline):
                 raise InputError(f"{output}: refusing to write the report over the baseline file")
+        rewriting = rewrite or interactive or write or diff or bool(llm) or dry_run
         sources: dict[str, str] = {}  # the text each file had when it was reviewed (for --write)
-        results = _review_paths(paths, settings, kind, max_size, sources)
+        results = _review_paths(paths, settings, kind, max_size, sources if rewriting else None)
         if known is not None:
             results = baselines.apply(results, known)
         passed, code = verdict(results, settings.fail_under, settings.fail_on)
         context = ReportContext(quiet=quiet, fail_under=settings.fail_under, fail_on=settings.fail_on,
                                 passed=passed, exit_code=code, rubric=settings.rubric, color=_color(color),
                                 extra={"baseline": str(baseline)} if baseline is not None else {})
-        report = render(format.value, results, context)
-        if not (rewrite or interactive or write or diff or llm or dry_run):
-            _write(report, output, paths)
+        if not rewriting:
+            _write_with(lambda stream: write_report(format.value, results, context, stream), output, paths)
         else:
+            report = render(format.value, results, context)
             from .rewrite_pass import RewriteFlags, review_rewrites
 
             flags = RewriteFlags(llm=llm, no_llm=no_llm, base_url=base_url, send_key_to_base_url=send_key_to_base_url,

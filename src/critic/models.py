@@ -220,13 +220,14 @@ class DocumentResult:
             "checklist_total": len(self.checklist),
         }
 
-    def to_dict(self) -> dict:
+    def to_dict(self, bullets: bool = True) -> dict:
+        """The JSON shape; with bullets=False the "bullets" entry is None, for a writer that streams them."""
         return {
             "path": self.path,
             "score": self.score,
             "rubric": self.rubric,
             "summary": self.summary(),
-            "bullets": [b.to_dict() for b in self.bullets],
+            "bullets": [b.to_dict() for b in self.bullets] if bullets else None,
             "document_findings": [f.to_dict() for f in self.document_findings if not f.suppressed],
             "checklist": [c.to_dict() for c in self.checklist],
             **({"warnings": [w.to_dict() for w in self.warnings]} if self.warnings else {}),
