@@ -126,7 +126,8 @@ BaseUrlOpt = Annotated[Optional[str], typer.Option(
     "--base-url", help="An OpenAI-compatible (or Anthropic-compatible) server: Ollama, vLLM, llama.cpp, LM Studio. "
                        "It gets a dummy key.", show_default=False, rich_help_panel="LLM rewrite")]
 SendKeyOpt = Annotated[bool, typer.Option(
-    "--send-key-to-base-url", help="Send OPENAI_API_KEY / ANTHROPIC_API_KEY to the --base-url server.",
+    "--send-key-to-base-url", help="Send OPENAI_API_KEY / ANTHROPIC_API_KEY to the server named by --base-url "
+                                   "(never to a base_url from a config file).",
     rich_help_panel="LLM rewrite")]
 NoLlmOpt = Annotated[bool, typer.Option(
     "--no-llm", help="Never call a model, even if [tool.critic.llm] names one.", rich_help_panel="LLM rewrite")]
@@ -137,7 +138,8 @@ ConcurrencyOpt = Annotated[Optional[int], typer.Option(
     "--concurrency", min=1, max=64, help="Model calls in flight at once. [default: 8]", show_default=False,
     rich_help_panel="LLM rewrite")]
 TimeoutOpt = Annotated[Optional[float], typer.Option(
-    "--timeout", min=0.001, help="Seconds per model call. [default: 60]", show_default=False,
+    "--timeout", min=0.001, help="Seconds per model call, and per verification of its answer. [default: 60]",
+    show_default=False,
     rich_help_panel="LLM rewrite")]
 MaxCostOpt = Annotated[Optional[float], typer.Option(
     "--max-cost", min=0, help="Stop sending when the estimated cost (USD) could pass this; results so far are "
@@ -190,13 +192,14 @@ def review(
     interactive: Annotated[bool, typer.Option(
         "--interactive", "-i", help="Accept, edit or reject each rewrite.", rich_help_panel="LLM rewrite")] = False,
     write: Annotated[bool, typer.Option(
-        "--write", help="Apply the accepted rewrites to the file (atomically, keeping FILE.bak); without "
-                        "--interactive every verified rewrite is accepted.", rich_help_panel="LLM rewrite")] = False,
+        "--write", help="Apply the accepted rewrites to the file (keeping a backup: FILE.bak, or FILE.bak.N when "
+                        "that name is taken); without --interactive every verified rewrite is accepted.",
+        rich_help_panel="LLM rewrite")] = False,
     diff: Annotated[bool, typer.Option(
         "--diff", help="Show the change to each file as a unified diff (without --write, nothing is written).",
         rich_help_panel="LLM rewrite")] = False,
     no_backup: Annotated[bool, typer.Option(
-        "--no-backup", help="With --write, do not keep FILE.bak.", rich_help_panel="LLM rewrite")] = False,
+        "--no-backup", help="With --write, do not keep a backup.", rich_help_panel="LLM rewrite")] = False,
     llm: LlmOpt = None,
     base_url: BaseUrlOpt = None,
     send_key_to_base_url: SendKeyOpt = False,
