@@ -42,6 +42,31 @@ def run_critic(*args: str, input: str | bytes | None = None, cwd: Path | str | N
     return proc
 
 
+# As root every file is readable and writable, so permission tests drop the capabilities that allow it
+# (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH; CAP_CHOWN and CAP_FOWNER too, so a file of another user cannot be
+# given away or re-moded): file modes and owners then apply as they do to an ordinary user.
+DROPPED_CAPS = "-dac_override,-dac_read_search,-chown,-fowner"
+
+
+def unprivileged_prefix() -> list[str]:
+    """A command prefix that runs without root's power over files ([] when not root); skips the test if the
+    machine cannot provide one."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: file permissions cannot be tested")
+    return ["setpriv", "--inh-caps", DROPPED_CAPS, "--bounding-set", DROPPED_CAPS]
+
+
+def run_unprivileged(*args: str, input: str | None = None, cwd=None, env: dict | None = None
+                     ) -> subprocess.CompletedProcess:
+    proc = subprocess.run(unprivileged_prefix() + critic_command() + list(args), input=input, capture_output=True,
+                          text=True, timeout=120, cwd=cwd, env={**os.environ, "NO_COLOR": "1", **(env or {})})
+    if proc.returncode != 0 and "--version" in args:
+        pytest.skip(f"cannot run critic unprivileged here: {proc.stderr.strip()}")
+    return proc
+
+
 @pytest.fixture(scope="session")
 def rubric():
     from critic import load_rubric

@@ -37,13 +37,14 @@ def test_apply_changes_only_the_spans_and_keeps_a_backup(tmp_path):
     os.chmod(path, 0o640)
     source = DOC
     first, nested, ordered = bullets(DOC)
-    edits = [plan_edit(source, first, "Decided which evaluations gated the launch, protecting [$X].")[0],
+    edits = [plan_edit(source, first, "Decided which jailbreak eval gated the launch, protecting [$X].")[0],
              plan_edit(source, ordered, "Chose the release gate, accepting [N weeks] of delay.")[0]]
     result = apply_edits(path, edits)
     assert result.written and not result.refused and len(result.applied) == 2
     expected = DOC.replace("**Helped** with the [jailbreak eval](https://example.com/a_b) for the launch.\r\n"
                            "  It ran for the whole quarter.",
-                           "Decided which evaluations gated the launch, protecting [$X].")
+                           "Decided which [jailbreak eval](https://example.com/a_b) gated the launch, protecting "
+                           "[$X].")  # the link goes back around its words
     expected = expected.replace("Ensured every model passed review.", "Chose the release gate, accepting [N weeks] "
                                                                       "of delay.")
     assert path.read_bytes() == ("\ufeff" + expected).encode()  # BOM, CRLF, trailing spaces, the rest untouched
@@ -56,12 +57,14 @@ def test_a_span_that_changed_since_the_review_is_refused(tmp_path):
     path = tmp_path / "d.md"
     path.write_text(DOC, encoding="utf-8", newline="")
     first, nested, ordered = bullets(DOC)
-    edits = [plan_edit(DOC, first, "Decided the gate.")[0], plan_edit(DOC, ordered, "Chose the gate.")[0]]
+    edits = [plan_edit(DOC, first, "Decided the jailbreak eval gate.")[0],
+             plan_edit(DOC, ordered, "Chose the gate.")[0]]
     path.write_text(DOC.replace("Ensured every model", "Ensured each model"), encoding="utf-8", newline="")
     result = apply_edits(path, edits)
     assert [e.line for e, _why in result.refused] == [ordered.line]
     assert "changed since it was reviewed" in result.refused[0][1]
-    assert "Decided the gate." in path.read_text(encoding="utf-8") and "Ensured each model" in path.read_text(
+    assert "Decided the [jailbreak eval](https://example.com/a_b) gate." in path.read_text(
+        encoding="utf-8") and "Ensured each model" in path.read_text(
         encoding="utf-8")
 
 
@@ -69,8 +72,8 @@ def test_diff_only_writes_nothing(tmp_path):
     path = tmp_path / "d.md"
     path.write_text(DOC, encoding="utf-8", newline="")
     (first, *_rest) = bullets(DOC)
-    result = apply_edits(path, [plan_edit(DOC, first, "Decided the gate.")[0]], write=False)
-    assert not result.written and "+- Decided the gate." in result.diff
+    result = apply_edits(path, [plan_edit(DOC, first, "Decided the jailbreak eval gate.")[0]], write=False)
+    assert not result.written and "+- Decided the [jailbreak eval](https://example.com/a_b) gate." in result.diff
     assert path.read_bytes() == DOC.encode() and not (tmp_path / "d.md.bak").exists()
 
 

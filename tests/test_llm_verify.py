@@ -30,8 +30,10 @@ def test_a_good_rewrite_is_accepted_with_a_higher_score(rubric, review):
     ("Decided which jailbreak evaluations gated the enterprise assistant launch last quarter, working with legal, "
      "sales, security, support and engineering leads to protect [$X] in renewals and [$X] in new bookings while "
      "accepting [what you traded off] and keeping [which customers] on their contracted terms.", "too long"),
-    ("Helped with the jailbreak evaluation.", "does not score higher"),
-    ("Eliminated all jailbreaks in the enterprise assistant, protecting [$X] in renewals.", "error"),
+    ("Helped with the jailbreak evaluation.", "too short"),
+    ("Helped with the jailbreak evaluation for the enterprise assistant launch in the last quarter.",
+     "does not score higher"),
+    ("Eliminated all jailbreaks in the enterprise assistant, protecting [$X] in renewals.", "adds the absolute"),
     ("Decided the launch gate <!-- critic-disable --> protecting [$X] in renewals.", "markup"),
     ("# Decided the launch gate, protecting [$X] in renewals.", "markup"),
     ("", "empty"),
@@ -41,6 +43,13 @@ def test_bad_candidates_are_rejected_with_a_reason(rubric, candidate, reason):
     verdict = check(candidate, rubric)
     assert not verdict.accepted
     assert any(reason in r for r in verdict.reasons), verdict.reasons
+
+
+def test_a_rubric_error_in_the_rewrite_rejects_it(rubric):
+    original = "Eliminated all jailbreaks in the enterprise assistant launch."
+    verdict = check("Eliminated all jailbreaks in the enterprise assistant, protecting [$X] in renewals.", rubric,
+                    original)
+    assert not verdict.accepted and any("the rubric finds an error" in r for r in verdict.reasons), verdict.reasons
 
 
 def test_an_injection_echo_cannot_pass(rubric):

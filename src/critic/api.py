@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .document import MAX_BYTES_DEFAULT, parse_text, read_document_text
 from .engine import ReviewOptions, review_parsed
+from .errors import InputError
 from .models import DocumentResult, ParsedDocument
 from .rubric.load import load_rubric
 from .rubric.schema import Rubric
@@ -18,8 +19,9 @@ def _rubric(rubric: Rubric | str | Path | None) -> Rubric:
 
 def _review(parsed: ParsedDocument, rubric: Rubric | str | Path | None, options: ReviewOptions | None
             ) -> DocumentResult:
-    # the result keeps the document's headings and paragraphs, so reports can show the dossier as written
-    return replace(review_parsed(parsed, _rubric(rubric), options), blocks=parsed.blocks)
+    # the result keeps the document's headings and paragraphs, so reports can show the dossier as written, and
+    # what the reader could not review (nested too deeply), so reports can say so
+    return replace(review_parsed(parsed, _rubric(rubric), options), blocks=parsed.blocks, warnings=parsed.warnings)
 
 
 def review_text(text: str, *, path: str = "<text>", kind: str | None = None,
@@ -46,11 +48,14 @@ def review_file(path: str | Path, *, kind: str | None = None, rubric: Rubric | s
 
 def scaffold_rewrite(bullet: str, *, rubric: Rubric | str | Path | None = None,
                      options: ReviewOptions | None = None):
-    """Review one bullet and return (BulletResult, Scaffold) with the deterministic rewrite scaffold."""
+    """Review one bullet and return (BulletResult, Scaffold) with the deterministic rewrite scaffold.
+
+    Raises InputError when the text holds no words to review (only markup such as `**`, or a critic directive).
+    """
     from .scaffold import build_scaffold
 
     result = review_text(bullet, kind="plain", rubric=rubric, options=options)
     if not result.bullets:
-        return None, None
+        raise InputError("the bullet has no words to review (only markup or a critic directive comment)")
     bullet_result = result.bullets[0]
     return bullet_result, build_scaffold(bullet_result)

@@ -23,9 +23,11 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from .errors import InputError
+from .inputs import read_bytes
 from .models import DocumentResult, Finding
 from .text import normalize, squash
 
+MAX_BYTES_DEFAULT = 32 * 1024 * 1024
 SCHEMA = "critic/baseline"
 SCHEMA_VERSION = 1
 
@@ -80,25 +82,24 @@ def dumps(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def load(path: str | Path) -> Counter[Key]:
+def load(path: str | Path, max_bytes: int = MAX_BYTES_DEFAULT) -> Counter[Key]:
     """Read a baseline file; any problem is an InputError whose one-line message names the file."""
     name = str(path)
+    data = read_bytes(path, max_bytes, directory="is a directory, not a baseline file",
+                      missing=f"no such baseline file (create one with `critic baseline PATH... -o {name}`)")
     try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such baseline file (create one with `critic baseline PATH... -o {name}`)"
-                         ) from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a baseline file") from None
+        raw = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{name}: not a critic baseline (not UTF-8 text)") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read the baseline ({exc.strerror or exc})") from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}: not a critic baseline (invalid JSON at line {exc.lineno}, column {exc.colno})"
                          ) from None
+    except RecursionError:
+        raise InputError(f"{name}: not a critic baseline (JSON nested too deeply)") from None
+    except ValueError as exc:  # a number past Python's digit limit
+        raise InputError(f"{name}: not a critic baseline ({exc})") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise InputError(f"{name}: not a critic baseline (expected \"schema\": \"{SCHEMA}\")")
     version = data.get("schema_version")

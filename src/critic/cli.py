@@ -15,6 +15,8 @@ import typer
 
 from .errors import CriticError, InputError
 
+MAX_BYTES_DEFAULT = 32 * 1024 * 1024  # --max-size default, and the bound on `critic rewrite -` input
+
 app = typer.Typer(
     name="critic",
     help="A narrative critic for promotion dossiers: scores every bullet against what a promotion committee "
@@ -74,29 +76,50 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def _write(text: str, output: Optional[Path], inputs: list[str]) -> None:
+    _write_with(lambda stream: stream.write(text), output, inputs)
+
+
+def _write_with(write, output: Optional[Path], inputs: list[str]) -> None:
+    """Call write(stream) with standard output or the --output file (streamed: no whole report in memory)."""
     if output is None:
-        sys.stdout.write(text)
+        write(sys.stdout)
         sys.stdout.flush()
         return
+    from .inputs import safe_resolve
+
     if output.is_dir():
         raise InputError(f"{output}: is a directory; give --output a file name")
-    resolved = output.resolve()
-    if any(p != "-" and Path(p).resolve() == resolved for p in inputs):
+    resolved = safe_resolve(output)
+    if any(p != "-" and safe_resolve(p) == resolved for p in inputs):
         raise InputError(f"{output}: refusing to write the report over a file being reviewed")
     try:
-        output.write_text(text, encoding="utf-8")
+        with open(output, "w", encoding="utf-8") as stream:
+            write(stream)
     except OSError as exc:
         raise InputError(f"{output}: cannot write the report ({exc.strerror or exc})") from None
 
 
-def _read_stdin(kind: Kind) -> tuple[str, str]:
-    from .document import decode_document
+def _read_stdin(kind: Kind, max_bytes: int) -> tuple[str, str]:
+    from .document import read_document_text
 
-    return decode_document(sys.stdin.buffer.read(), "<stdin>"), "plain" if kind == Kind.plain else "markdown"
+    return read_document_text("-", max_bytes), "plain" if kind == Kind.plain else "markdown"
+
+
+def _is_unicode(text: str) -> bool:
+    """False for text with lone surrogates (bytes that were not UTF-8 on the command line)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _color(color: Color) -> Optional[bool]:
     return {Color.auto: None, Color.always: True, Color.never: False}[color]
+
+
+MaxSizeOpt = Annotated[int, typer.Option(
+    "--max-size", min=1, help="Largest file (or standard input) to read, in MiB; only regular files are read.")]
 
 
 # --- LLM rewrite options, shared by review and rewrite (docs/llm.md) ---------------------------------------------
@@ -109,7 +132,8 @@ BaseUrlOpt = Annotated[Optional[str], typer.Option(
     "--base-url", help="An OpenAI-compatible (or Anthropic-compatible) server: Ollama, vLLM, llama.cpp, LM Studio. "
                        "It gets a dummy key.", show_default=False, rich_help_panel="LLM rewrite")]
 SendKeyOpt = Annotated[bool, typer.Option(
-    "--send-key-to-base-url", help="Send OPENAI_API_KEY / ANTHROPIC_API_KEY to the --base-url server.",
+    "--send-key-to-base-url", help="Send OPENAI_API_KEY / ANTHROPIC_API_KEY to the server named by --base-url "
+                                   "(never to a base_url from a config file).",
     rich_help_panel="LLM rewrite")]
 NoLlmOpt = Annotated[bool, typer.Option(
     "--no-llm", help="Never call a model, even if [tool.critic.llm] names one.", rich_help_panel="LLM rewrite")]
@@ -120,7 +144,8 @@ ConcurrencyOpt = Annotated[Optional[int], typer.Option(
     "--concurrency", min=1, max=64, help="Model calls in flight at once. [default: 8]", show_default=False,
     rich_help_panel="LLM rewrite")]
 TimeoutOpt = Annotated[Optional[float], typer.Option(
-    "--timeout", min=0.001, help="Seconds per model call. [default: 60]", show_default=False,
+    "--timeout", min=0.001, help="Seconds per model call, and per verification of its answer. [default: 60]",
+    show_default=False,
     rich_help_panel="LLM rewrite")]
 MaxCostOpt = Annotated[Optional[float], typer.Option(
     "--max-cost", min=0, help="Stop sending when the estimated cost (USD) could pass this; results so far are "
@@ -164,7 +189,7 @@ def review(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the report to this file instead of standard output.")] = None,
     color: Annotated[Color, typer.Option("--color", help="Colour in the terminal report.")] = Color.auto,
-    max_size: Annotated[int, typer.Option("--max-size", min=1, help="Largest file to read, in MiB.")] = 32,
+    max_size: MaxSizeOpt = MAX_BYTES_DEFAULT >> 20,
     baseline: Annotated[Optional[Path], typer.Option(
         "--baseline", help="Baseline file from `critic baseline`: findings recorded in it are reported as known "
                            "and do not fail the run (matched on file, rule and bullet text, not line).",
@@ -178,13 +203,14 @@ def review(
     interactive: Annotated[bool, typer.Option(
         "--interactive", "-i", help="Accept, edit or reject each rewrite.", rich_help_panel="LLM rewrite")] = False,
     write: Annotated[bool, typer.Option(
-        "--write", help="Apply the accepted rewrites to the file (atomically, keeping FILE.bak); without "
-                        "--interactive every verified rewrite is accepted.", rich_help_panel="LLM rewrite")] = False,
+        "--write", help="Apply the accepted rewrites to the file (keeping a backup: FILE.bak, or FILE.bak.N when "
+                        "that name is taken); without --interactive every verified rewrite is accepted.",
+        rich_help_panel="LLM rewrite")] = False,
     diff: Annotated[bool, typer.Option(
         "--diff", help="Show the change to each file as a unified diff (without --write, nothing is written).",
         rich_help_panel="LLM rewrite")] = False,
     no_backup: Annotated[bool, typer.Option(
-        "--no-backup", help="With --write, do not keep FILE.bak.", rich_help_panel="LLM rewrite")] = False,
+        "--no-backup", help="With --write, do not keep a backup.", rich_help_panel="LLM rewrite")] = False,
     llm: LlmOpt = None,
     base_url: BaseUrlOpt = None,
     send_key_to_base_url: SendKeyOpt = False,
@@ -199,6 +225,7 @@ def review(
 ) -> None:
     """Score every bullet of one or more dossiers and report the dossier as a whole."""
     from .report import ReportContext, render
+    from .report import write as write_report
     from .runtime import resolve_settings, verdict
 
     try:
@@ -209,20 +236,22 @@ def review(
         if baseline is not None:
             from . import baseline as baselines
 
-            known = baselines.load(baseline)
-            if output is not None and output.resolve() == baseline.resolve():
+            known = baselines.load(baseline, max_bytes=max_size * 1024 * 1024)
+            if output is not None and _same_file(output, baseline):
                 raise InputError(f"{output}: refusing to write the report over the baseline file")
-        results = _review_paths(paths, settings, kind, max_size)
+        rewriting = rewrite or interactive or write or diff or bool(llm) or dry_run
+        sources: dict[str, str] = {}  # the text each file had when it was reviewed (for --write)
+        results = _review_paths(paths, settings, kind, max_size, sources if rewriting else None)
         if known is not None:
             results = baselines.apply(results, known)
         passed, code = verdict(results, settings.fail_under, settings.fail_on)
         context = ReportContext(quiet=quiet, verbose=verbose, fail_under=settings.fail_under,
                                 fail_on=settings.fail_on, passed=passed, exit_code=code, rubric=settings.rubric, color=_color(color),
                                 extra={"baseline": str(baseline)} if baseline is not None else {})
-        report = render(format.value, results, context)
-        if not (rewrite or interactive or write or diff or llm or dry_run):
-            _write(report, output, paths)
+        if not rewriting:
+            _write_with(lambda stream: write_report(format.value, results, context, stream), output, paths)
         else:
+            report = render(format.value, results, context)
             from .rewrite_pass import RewriteFlags, review_rewrites
 
             flags = RewriteFlags(llm=llm, no_llm=no_llm, base_url=base_url, send_key_to_base_url=send_key_to_base_url,
@@ -230,7 +259,8 @@ def review(
                                  rewrite_below=rewrite_below, redact=redact, no_cache=no_cache, dry_run=dry_run,
                                  interactive=interactive, write=write, diff=diff, backup=not no_backup)
             review_rewrites(results, paths, settings, flags, report=report, format_name=format.value,
-                            color=_color(color), max_bytes=max_size * 1024 * 1024,
+                            color=_color(color), max_bytes=max_size * 1024 * 1024, sources=sources,
+                            kind=None if kind == Kind.auto else kind.value,
                             emit=lambda text: _write(text, output, paths))
     except CriticError as exc:
         fail(str(exc), exc.exit_code)
@@ -238,22 +268,40 @@ def review(
         raise typer.Exit(code)
 
 
-def _review_paths(paths: list[str], settings, kind: Kind, max_size: int) -> list:
-    """Read and review each path (- is standard input) with the resolved settings."""
+def _same_file(a: Path, b: Path) -> bool:
+    from .inputs import safe_resolve
+
+    return safe_resolve(a) == safe_resolve(b)
+
+
+def _review_paths(paths: list[str], settings, kind: Kind, max_size: int, sources: dict | None = None) -> list:
+    """Read and review each path (- is standard input) with the resolved settings; `sources` (if given) gets the
+    text of each file as it was reviewed."""
     from .api import review_file, review_text
+    from .document import read_document_text
+    from .docx_reader import is_docx
 
     results = []
+    max_bytes = max_size * 1024 * 1024
     for path in paths:
         if path == "-":
             if kind == Kind.docx:
                 raise InputError("<stdin>: a .docx file is read by name, not from standard input")
-            text, doc_kind = _read_stdin(kind)
-            results.append(review_text(text, path="<stdin>", kind=doc_kind, rubric=settings.rubric,
-                                       options=settings.options))
+            text, doc_kind = _read_stdin(kind, max_bytes)
+            result = review_text(text, path="<stdin>", kind=doc_kind, rubric=settings.rubric,
+                                 options=settings.options)
+        elif kind == Kind.docx or (kind == Kind.auto and is_docx(path)):
+            result = review_file(path, kind="docx", rubric=settings.rubric, options=settings.options,
+                                 max_bytes=max_bytes)
         else:
-            results.append(review_file(path, kind=None if kind == Kind.auto else kind.value,
-                                       rubric=settings.rubric, options=settings.options,
-                                       max_bytes=max_size * 1024 * 1024))
+            text = read_document_text(path, max_bytes=max_bytes)
+            if sources is not None:
+                sources[path] = text
+            result = review_text(text, path=path, kind=None if kind == Kind.auto else kind.value,
+                                 rubric=settings.rubric, options=settings.options)
+        for warning in result.warnings:  # text that was not reviewed is never dropped silently
+            typer.echo(f"critic: warning: {result.path}:{warning.line}: {warning.message}", err=True)
+        results.append(result)
     return results
 
 
@@ -272,7 +320,7 @@ def baseline(
         "--config", help="Config file to use instead of searching for .critic.toml / pyproject.toml.")] = None,
     kind: Annotated[Kind, typer.Option(
         "--kind", help=KIND_HELP)] = Kind.auto,
-    max_size: Annotated[int, typer.Option("--max-size", min=1, help="Largest file to read, in MiB.")] = 32,
+    max_size: MaxSizeOpt = MAX_BYTES_DEFAULT >> 20,
 ) -> None:
     """Record the current findings as a baseline (JSON) for `critic review --baseline FILE`.
 
@@ -340,9 +388,11 @@ def rewrite(
             if code:
                 raise typer.Exit(code)
             return
-        text = _read_stdin(Kind.plain)[0] if bullet is None or bullet == "-" else " ".join(bullet.split())
+        text = _read_stdin(Kind.plain, MAX_BYTES_DEFAULT)[0] if bullet is None or bullet == "-" else bullet
         if not text.strip():
             fail("the bullet is empty")
+        if not _is_unicode(text):
+            fail("the bullet is not valid UTF-8 text")
         sys.stdout.write(critique(text))
     except CriticError as exc:
         fail(str(exc), exc.exit_code)

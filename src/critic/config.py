@@ -10,7 +10,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, InputError
+from .inputs import read_bytes, safe_resolve
 from .models import Severity
 
 KEYS = {"rubric", "disable", "severity", "fail-under", "fail-on", "llm"}
@@ -28,21 +29,40 @@ class Config:
     llm: dict = field(default_factory=dict)  # [tool.critic.llm], read by the rewrite pass only
 
 
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+
 def _table(path: Path) -> dict | None:
     """The critic table of a config file, or None if this file has none (a pyproject without [tool.critic])."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
+        raw = read_bytes(path, MAX_CONFIG_BYTES, missing="no such config file", directory="is a directory, not a "
+                                                                                         "config file")
+        data = tomllib.loads(raw.decode("utf-8"))
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc})") from None
+    tool = data.get("tool")
     if path.name == "pyproject.toml":
-        return data.get("tool", {}).get("critic")
-    if "tool" in data and "critic" in data.get("tool", {}):
-        return data["tool"]["critic"]
-    return data
+        if tool is None:
+            return None
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: `tool` must be a table ([tool.critic] holds critic's settings)")
+        table = tool.get("critic")
+    elif isinstance(tool, dict) and "critic" in tool:
+        table = tool["critic"]
+    else:
+        return data  # a .critic.toml has its keys at the top level
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: `tool.critic` must be a table ([tool.critic]), not a {_toml_type(table)}")
+    return table
+
+
+def _toml_type(value) -> str:
+    return {bool: "boolean", int: "number", float: "number", str: "string", list: "list"}.get(type(value),
+                                                                                             type(value).__name__)
 
 
 def find_config(start: Path) -> Path | None:
@@ -60,11 +80,9 @@ def find_config(start: Path) -> Path | None:
 
 def load_config(explicit: str | Path | None = None, start: str | Path | None = None) -> Config:
     if explicit is not None:
-        path = Path(explicit)
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such config file")
+        path = Path(explicit)  # _table says why it cannot be read (missing, a directory, a FIFO...)
     else:
-        path = find_config(Path(start or ".").resolve())
+        path = find_config(safe_resolve(start or "."))
         if path is None:
             return Config()
     table = _table(path)
@@ -94,16 +112,17 @@ def parse_config(table: dict, path: Path) -> Config:
     for key, value in severity_table.items():
         try:
             severity[key] = Severity(value)
-        except ValueError:
+        except (ValueError, TypeError):
             raise ConfigError(f"{path}: severity of {key!r} must be error, warning or info, not {value!r}") from None
     fail_under = table.get("fail-under")
-    if fail_under is not None and (not isinstance(fail_under, int) or not 0 <= fail_under <= 100):
+    if fail_under is not None and (isinstance(fail_under, bool) or not isinstance(fail_under, int)
+                                   or not 0 <= fail_under <= 100):
         raise ConfigError(f"{path}: `fail-under` must be a whole number from 0 to 100")
     fail_on = table.get("fail-on")
     if fail_on is not None:
         try:
             fail_on = Severity(fail_on)
-        except ValueError:
+        except (ValueError, TypeError):
             raise ConfigError(f"{path}: `fail-on` must be error, warning or info") from None
     llm = table.get("llm", {})
     if not isinstance(llm, dict):

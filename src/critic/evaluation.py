@@ -14,8 +14,11 @@ from pathlib import Path
 from .document import decode_document, parse_plain
 from .engine import ReviewOptions, review_parsed
 from .errors import InputError
+from .inputs import read_bytes
+from .text import split_lines
 from .rubric.schema import Rubric
 
+MAX_BYTES_DEFAULT = 32 * 1024 * 1024
 EVALUATED_MODES = ("compliance-checklist", "tech-only-metric", "perfect-safety-claim", "missing-tradeoff")
 
 
@@ -124,22 +127,33 @@ class EvalReport:
                 "errors": [e.to_dict() for e in self.errors]}
 
 
-def load_corpus(paths: list[str | Path]) -> list[LabelledBullet]:
+def _json_line(line: str, where: str):
+    """One corpus line as JSON. Integers stay strings (an id may have more digits than int() allows), and text
+    that is not valid Unicode (a lone surrogate escape such as \\ud800) is refused before it reaches the report."""
+    try:
+        item = json.loads(line, parse_int=str)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: invalid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{where}: invalid JSON (nested too deeply)") from None
+    try:
+        json.dumps(item, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{where}: not valid Unicode (a lone surrogate such as \\ud800); fix the escape") from None
+    return item
+
+
+def load_corpus(paths: list[str | Path], max_bytes: int = MAX_BYTES_DEFAULT) -> list[LabelledBullet]:
     bullets: list[LabelledBullet] = []
     seen: set[str] = set()
     for path in paths:
-        p = Path(path)
-        if not p.is_file():
-            raise InputError(f"{path}: no such corpus file" if not p.exists() else f"{path}: is not a file")
-        text = decode_document(p.read_bytes(), str(path))
-        for number, line in enumerate(text.splitlines(), 1):
+        text = decode_document(read_bytes(path, max_bytes, missing="no such corpus file",
+                                          directory="is not a file"), str(path))
+        for number, line in enumerate(split_lines(text), 1):
             if not line.strip():
                 continue
             where = f"{path}:{number}"
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: invalid JSON ({exc.msg})") from None
+            item = _json_line(line, where)
             if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
                 raise InputError(f"{where}: each line needs a non-empty \"text\"")
             labels = item.get("labels", [])

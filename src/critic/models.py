@@ -68,6 +68,17 @@ class Bullet:
 
 
 @dataclass(frozen=True)
+class ReadWarning:
+    """Text in a document that was not reviewed, and why (reported, never silently dropped)."""
+
+    line: int
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
 class Block:
     """A non-bullet text block (heading or paragraph): evidence for the dossier checklist, and the outline the
     HTML report shows around the bullets."""
@@ -184,6 +195,7 @@ class DocumentResult:
     score: int | None  # None when the document has no bullets
     rubric: str = ""
     blocks: tuple[Block, ...] = ()  # the headings and paragraphs around the bullets (not scored, not in JSON)
+    warnings: tuple[ReadWarning, ...] = ()  # text the reader could not review (nested too deeply)
 
     @property
     def all_findings(self) -> tuple[Finding, ...]:
@@ -211,15 +223,17 @@ class DocumentResult:
             "checklist_total": len(self.checklist),
         }
 
-    def to_dict(self) -> dict:
+    def to_dict(self, bullets: bool = True) -> dict:
+        """The JSON shape; with bullets=False the "bullets" entry is None, for a writer that streams them."""
         return {
             "path": self.path,
             "score": self.score,
             "rubric": self.rubric,
             "summary": self.summary(),
-            "bullets": [b.to_dict() for b in self.bullets],
+            "bullets": [b.to_dict() for b in self.bullets] if bullets else None,
             "document_findings": [f.to_dict() for f in self.document_findings if not f.suppressed],
             "checklist": [c.to_dict() for c in self.checklist],
+            **({"warnings": [w.to_dict() for w in self.warnings]} if self.warnings else {}),
         }
 
 
@@ -231,3 +245,4 @@ class ParsedDocument:
     bullets: tuple[Bullet, ...]
     blocks: tuple[Block, ...] = ()
     document_suppressions: tuple[Suppression, ...] = field(default_factory=tuple)
+    warnings: tuple[ReadWarning, ...] = ()

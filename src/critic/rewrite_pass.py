@@ -302,7 +302,10 @@ def _ask(proposals: list[Proposal], run, color: bool | None, settings) -> None:
             proposal.accepted = text
 
 
-def _apply(proposals: list[Proposal], sources: dict[str, str], flags: RewriteFlags) -> None:
+def _apply(proposals: list[Proposal], sources: dict[str, str], flags: RewriteFlags, kind: str | None,
+           max_bytes: int) -> None:
+    """Plan each accepted rewrite on the text that was reviewed; apply_edits re-reads the file and refuses any
+    bullet that changed since (while the prompt waited, say)."""
     from .edit import apply_edits, plan_edit
 
     by_path: dict[str, list] = {}
@@ -321,22 +324,27 @@ def _apply(proposals: list[Proposal], sources: dict[str, str], flags: RewriteFla
         typer.echo("critic: no rewrite was accepted; no file changed", err=True)
         return
     for path, edits in by_path.items():
-        result = apply_edits(path, edits, write=flags.write, backup=flags.backup)
+        result = apply_edits(path, edits, write=flags.write, backup=flags.backup, kind=kind, max_bytes=max_bytes)
         for edit, why in result.refused:
             warn(f"{path}:{edit.line}: not rewritten: {why}")
         if flags.diff:
             typer.echo(result.diff, nl=False)
         if result.written:
-            backup = f" (backup {result.backup})" if result.backup else ""
-            typer.echo(f"critic: wrote {len(result.applied)} rewrite(s) to {path}{backup}", err=True)
+            details = ([f"backup {result.backup}"] if result.backup else []) + ([result.how] if result.how else [])
+            details_text = f" ({'; '.join(details)})" if details else ""
+            typer.echo(f"critic: wrote {len(result.applied)} rewrite(s) to {path}{details_text}", err=True)
         elif not flags.write:
             typer.echo(f"critic: {len(result.applied)} rewrite(s) for {path} not written (pass --write to apply)",
                        err=True)
 
 
 def review_rewrites(results: list[DocumentResult], paths: list[str], settings, flags: RewriteFlags, *,
-                    report: str, emit, format_name: str, color: bool | None, max_bytes: int) -> None:
-    """Append the rewrite section to the report (or merge it into the JSON), then interact and write."""
+                    report: str, emit, format_name: str, color: bool | None, max_bytes: int,
+                    sources: dict[str, str], kind: str | None = None) -> None:
+    """Append the rewrite section to the report (or merge it into the JSON), then interact and write.
+
+    `sources` holds the text of each reviewed file as it was read for the review: rewrites are planned on it.
+    """
     from .errors import CriticError
 
     if format_name not in ("rich", "json"):
@@ -393,10 +401,7 @@ def review_rewrites(results: list[DocumentResult], paths: list[str], settings, f
             typer.echo("critic: nothing to write: without --llm only deterministic scaffolds are proposed "
                        "(use --interactive to edit them in)", err=True)
             return
-        from .document import read_document_text
-
-        sources = {p: read_document_text(p, max_bytes=max_bytes) for p in dict.fromkeys(paths)}
-        _apply(proposals, sources, flags)
+        _apply(proposals, sources, flags, kind, max_bytes)
     elif flags.interactive and any(p.accepted for p in proposals):
         typer.echo("critic: accepted rewrites were not written (pass --write to apply them, --diff to preview)",
                    err=True)

@@ -15,6 +15,8 @@ _ONE_FOR_ONE = {
 _TABLE = str.maketrans(_ONE_FOR_ONE)
 
 _SPACES = re.compile(r"\s+")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
 def normalize(text: str) -> str:
@@ -29,3 +31,28 @@ def squash(text: str) -> str:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines split on \\n, \\r\\n and \\r only, as Markdown and JSON Lines count them. str.splitlines() also splits
+    on U+2028, U+0085, form feeds and more, which would shift every line number after one."""
+    lines = _NEWLINE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()  # a final newline ends the last line; it does not start another
+    return lines
+
+
+def split_lines_keepends(text: str) -> list[str]:
+    """split_lines() with each line's own line ending kept (for diffs)."""
+    out, start = [], 0
+    for match in _NEWLINE.finditer(text):
+        out.append(text[start:match.end()])
+        start = match.end()
+    if start < len(text):
+        out.append(text[start:])
+    return out
+
+
+def line_number(data: bytes, offset: int) -> int:
+    """1-based line of a byte offset, counting \\n, \\r\\n and \\r as line ends."""
+    return sum(1 for _ in _NEWLINE_BYTES.finditer(data, 0, offset)) + 1

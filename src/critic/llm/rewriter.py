@@ -23,7 +23,7 @@ from .redact import Redaction, redact
 from .schema import Answer, InvalidAnswer, parse_output
 from .secrets import scrub
 from .settings import LLMSettings
-from .verify import rescore, verify
+from .verify import Verdict, clean, rescore, verify
 
 RETRY_AFTER_CAP = 30.0
 
@@ -60,6 +60,7 @@ class Outcome:
     message: str = ""            # why there is no verified rewrite (failed / skipped)
     cached: bool = False
     usage: Usage = field(default_factory=Usage)
+    verdicts: dict[str, Verdict] = field(default_factory=dict, repr=False)  # by cleaned text: each verified once
 
     @property
     def best(self) -> Candidate | None:
@@ -182,7 +183,10 @@ class Rewriter:
             return None
         verified = []
         for entry in entries:
-            candidate = Candidate.from_dict(entry)
+            # scrubbed like a fresh answer: a cache written before keys were scrubbed must not show one now
+            candidate = Candidate.from_dict({k: scrub(v, self.environ) if isinstance(v, str) else
+                                             [scrub(x, self.environ) for x in v] if isinstance(v, list) else v
+                                             for k, v in entry.items()})
             verdict = verify(bullet, candidate.text, rubric=self.rubric, options=self.options,
                              original_score=original_score)
             if verdict.accepted and verdict.text == candidate.text:
@@ -248,22 +252,49 @@ class Rewriter:
                     outcome.message = str(stop)
                 return None
             try:
-                answer = parse_output(output)
+                answer = self._scrubbed(parse_output(output))
             except InvalidAnswer as exc:
-                reasons = (f"invalid answer: {exc}",)
+                reasons = (scrub(f"invalid answer: {exc}", self.environ),)
                 outcome.rejections.append(("(no usable answer)", reasons))
-                history += prompts.retry_turns(exc.raw, list(reasons), redaction.text)
+                history += prompts.retry_turns(scrub(exc.raw, self.environ), list(reasons), redaction.text)
                 continue
-            candidate, reasons = self._check(outcome, answer, redaction)
+            candidate, reasons = await self._check(outcome, answer, redaction)
             if candidate is not None:
                 return candidate
             history += prompts.retry_turns(answer.raw or answer.to_json(), list(reasons), redaction.text)
         return None
 
-    def _check(self, outcome: Outcome, answer: Answer, redaction: Redaction):
-        text = redaction.restore(answer.rewrite)
-        verdict = verify(outcome.bullet, text, rubric=self.rubric, options=self.options,
-                         original_score=outcome.original_score)
+    def _scrubbed(self, answer: Answer) -> Answer:
+        """Every string the model returned, with any API key (a server can echo the one it was sent) replaced by
+        ***, before it is verified, shown or cached."""
+        def clean_text(text: str) -> str:
+            return scrub(text, self.environ)
+
+        return Answer(rewrite=clean_text(answer.rewrite),
+                      figures_used=tuple(clean_text(f) for f in answer.figures_used),
+                      placeholders=tuple(clean_text(p) for p in answer.placeholders),
+                      question_for_author=clean_text(answer.question_for_author),
+                      rationale=clean_text(answer.rationale), raw=clean_text(answer.raw))
+
+    async def _verify(self, outcome: Outcome, text: str) -> Verdict:
+        """Verify a candidate once (the same text again gets the same verdict, so a rejected answer the model
+        repeats is not re-scored), and within --timeout: a verification that takes longer rejects the candidate.
+        It runs in a daemon thread so the wait can end; a verification that overran is abandoned there."""
+        key = clean(text)
+        if key in outcome.verdicts:
+            return outcome.verdicts[key]
+        timeout = self.settings.timeout
+        verdict = await _in_daemon_thread(lambda: verify(outcome.bullet, text, rubric=self.rubric,
+                                                         options=self.options,
+                                                         original_score=outcome.original_score), timeout)
+        if verdict is None:
+            verdict = Verdict(key, False, (f"verification took longer than {timeout:g} s (--timeout); write one "
+                                           f"short, plain sentence",))
+        outcome.verdicts[key] = verdict
+        return verdict
+
+    async def _check(self, outcome: Outcome, answer: Answer, redaction: Redaction):
+        verdict = await self._verify(outcome, redaction.restore(answer.rewrite))
         if not verdict.accepted:
             outcome.rejections.append((verdict.text, verdict.reasons))
             return None, verdict.reasons
@@ -366,6 +397,37 @@ def _background_loop() -> asyncio.AbstractEventLoop:
             _LOOP = asyncio.new_event_loop()
             threading.Thread(target=_LOOP.run_forever, name="critic-llm", daemon=True).start()
         return _LOOP
+
+
+async def _in_daemon_thread(work, timeout: float):
+    """work() in a daemon thread; its result, or None if it did not finish within `timeout` seconds. (An executor
+    thread would be joined at exit, so an overrunning verification would still hold up the process.)"""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(result, error) -> None:
+        if future.done():  # the wait timed out and gave up on it
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def run() -> None:
+        try:
+            result, error = work(), None
+        except Exception as exc:  # noqa: BLE001 - handed to the waiting coroutine
+            result, error = None, exc
+        try:
+            loop.call_soon_threadsafe(settle, result, error)
+        except RuntimeError:  # the loop has closed: nobody is waiting any more
+            pass
+
+    threading.Thread(target=run, name="critic-verify", daemon=True).start()
+    try:
+        return await asyncio.wait_for(future, timeout)
+    except asyncio.TimeoutError:
+        return None
 
 
 def _placeholders(text: str) -> list[str]:

@@ -44,7 +44,7 @@ class LLMSettings:
     temperature: float | None = None
     backoff: float = 0.5               # first retry delay in seconds, doubled each time
     cache: bool = True
-    send_key_to_base_url: bool = False  # flag only, never from config
+    send_key_to_base_url: bool = False  # flag only, never from config, and only for a --base-url from the flags
     config_path: str | None = None
 
     @property
@@ -205,8 +205,13 @@ def resolve_llm_settings(config_llm: dict | None, flags: dict, config_path: str 
         config_provider = config_spec.partition(":")[0].lower() if ":" in config_spec else merged.get("provider")
         if config_provider and (LOCAL_ALIASES.get(config_provider) and "openai" or config_provider) != provider:
             base_url = None
+    # where the server's address comes from: the key may only go to one the user named on the command line
+    named_by = "--base-url" if flags.get("base_url") else where if base_url else spec_where
     base_url = base_url or alias_url
+    send_key = bool(flags.get("send_key_to_base_url"))
+    if send_key and base_url and not is_official(provider, base_url) and named_by not in ("--base-url", "--llm"):
+        raise ConfigError(f"--send-key-to-base-url: the server {base_url} is named in {named_by}, not on the "
+                          f"command line; critic sends your API key only to a server you name with --base-url")
     settings = {k: v for k, v in merged.items() if k not in ("model", "provider", "base_url")}
-    return LLMSettings(provider=provider, model=model, base_url=base_url,
-                       send_key_to_base_url=bool(flags.get("send_key_to_base_url")), config_path=config_path,
-                       **settings)
+    return LLMSettings(provider=provider, model=model, base_url=base_url, send_key_to_base_url=send_key,
+                       config_path=config_path, **settings)

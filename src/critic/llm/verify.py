@@ -1,12 +1,16 @@
 """Verification: the gate every model answer passes before anyone sees it.
 
-A candidate is accepted only if all of these hold:
+A candidate is accepted only if all of these hold, checked cheapest first: an answer that is too long is
+rejected before anything else looks at it, and the rubric re-scores only a candidate that passed every other
+check (re-scoring is the one costly step, and its cost grows with the text).
+- it has at most prompts.max_words(original) words (the larger of 1.5x the original's and the original plus 20,
+  never more than 60; a [placeholder] counts as one word) and at most 3x its characters plus 100 (so one endless
+  "word" such as "1,1,1,..." cannot pass as short);
 - it is one line of plain text (no Markdown block, HTML, comment or link: nothing that could change how the
   document is read, such as a `critic-disable` comment);
 - every figure and absolute in it comes from the original bullet or is a [placeholder] (provenance.py);
-- it has at most prompts.max_words(original) words (the larger of 1.5x the original's and the original plus 20,
-  never more than 60; a [placeholder] counts as one word) and keeps the substance: at least
-  half the original's words and a third of its content words (so "APPROVED" cannot replace a bullet);
+- it keeps the substance: at least half the original's words and a third of its content words (so "APPROVED"
+  cannot replace a bullet);
 - it uses no AI-tell word from prompts/ai-tell-words.txt that the original does not already use;
 - re-scored by the deterministic rubric as plain text, it raises no error-level finding and scores higher than
   the original bullet re-scored the same way.
@@ -26,6 +30,8 @@ _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|>|```|~~~|\||={3,}|-{3,}|<)")
 _MARKUP = re.compile(r"<!--|-->|</?[A-Za-z][^<>]*>|\]\(|!\[|`|critic-(?:disable|enable)", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"\[[^\[\]]*\]")
 MIN_WORDS_RATIO = 0.5
+MAX_CHARS_RATIO = 3
+MAX_CHARS_SLACK = 100
 MIN_CONTENT_KEPT = 1 / 3
 _FUNCTION_WORDS = {"with", "from", "that", "this", "into", "over", "their", "which", "while", "were", "have", "also",
                    "than", "then", "when", "where", "about", "after", "before", "across", "through", "they", "them"}
@@ -88,12 +94,31 @@ def rescore(text: str, rubric, options=None) -> BulletResult | None:
     return result.bullets[0] if len(result.bullets) == 1 else None
 
 
+def max_chars(original: str) -> int:
+    return MAX_CHARS_RATIO * len(" ".join(original.split())) + MAX_CHARS_SLACK
+
+
+def too_long(original: str, text: str) -> str | None:
+    """Why the (cleaned) candidate is too long, or None. Linear in the candidate, so it runs first."""
+    limit = max_chars(original)
+    if len(text) > limit:
+        return f"too long: {len(text)} characters, the limit is {limit}; write one sentence"
+    limit, words = max_words(original), word_count(text)
+    if words > limit:
+        return (f"too long: {words} words, the limit is {limit} ({max_words_rule()}; the original has "
+                f"{len(original.split())}; a [placeholder] counts as one word)")
+    return None
+
+
 def verify(original: str, candidate: str, *, rubric, options=None, original_score: int | None = None,
            tell_words: tuple[str, ...] | None = None) -> Verdict:
     text = clean(candidate)
     reasons: list[str] = []
     if not text:
         return Verdict(text, False, ("the rewrite is empty",))
+    length = too_long(original, text)
+    if length:  # before anything else: every later check costs time in proportion to the text
+        return Verdict(text, False, (length,))
     if text.strip().lower() == " ".join(original.split()).lower():
         return Verdict(text, False, ("the rewrite is the original bullet unchanged",))
     if _BLOCK_START.match(text) or _MARKUP.search(text):
@@ -106,12 +131,7 @@ def verify(original: str, candidate: str, *, rubric, options=None, original_scor
             reasons.append(f"invented figure {claim.describe()!r}: it is not in the original bullet; use a "
                            f"placeholder such as [N%], [$X] or [N customers]")
 
-    limit = max_words(original)
     words = word_count(text)
-    if words > limit:
-        reasons.append(f"too long: {words} words, the limit is {limit} ({max_words_rule()}; the original has "
-                       f"{len(original.split())}; a [placeholder] counts as one word)")
-
     if words < max(1, MIN_WORDS_RATIO * len(original.split())):
         reasons.append(f"too short: {words} words for an original of {len(original.split())}; keep what the "
                        f"bullet says")
@@ -122,6 +142,8 @@ def verify(original: str, candidate: str, *, rubric, options=None, original_scor
     tells = [w for w in tell_words_in(PLACEHOLDER.sub(" ", text), tell_words) if w.lower() not in original_tells]
     if tells:
         reasons.append(f"uses AI-tell word(s) {', '.join(repr(t) for t in tells)}; use plain, specific verbs")
+    if reasons:  # already rejected: the rubric is not asked
+        return Verdict(text, False, tuple(reasons))
 
     result = rescore(text, rubric, options)
     if result is None:

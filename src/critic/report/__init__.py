@@ -1,13 +1,15 @@
 """Reporters: each turns the same result objects into one output format. They render; they never compute.
 
-A reporter module exposes `render(results, context) -> str`. Formats are looked up by name, and the module is
-imported only when that format is asked for (rich, for example, loads only for the terminal report).
+A reporter module exposes `render(results, context) -> str`, and may expose `write(results, context, stream)` to
+stream a large report instead of building it as one string (json does). Formats are looked up by name, and the
+module is imported only when that format is asked for (rich, for example, loads only for the terminal report).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import TextIO
 
 from ..models import DocumentResult, Severity
 
@@ -40,3 +42,12 @@ class ReportContext:
 def render(format_name: str, results: list[DocumentResult], context: ReportContext) -> str:
     module = import_module(f"{__name__}.{FORMATS[format_name]}")
     return module.render(results, context)
+
+
+def write(format_name: str, results: list[DocumentResult], context: ReportContext, stream: TextIO) -> None:
+    """Write the report to a text stream, streamed when the format can (no whole report in memory)."""
+    module = import_module(f"{__name__}.{FORMATS[format_name]}")
+    if hasattr(module, "write"):
+        module.write(results, context, stream)
+    else:
+        stream.write(module.render(results, context))

@@ -29,6 +29,9 @@ def escape_property(text: str) -> str:
 def render(results: list[DocumentResult], context) -> str:
     out = []
     for result in results:
+        for warning in result.warnings:  # text that was not reviewed
+            head = f"file={escape_property(normalise_path(result.path))},line={warning.line},title=critic"
+            out.append(f"::warning {head}::{escape_data(warning.message)}\n")
         for f in sorted_findings(result):
             if f.known:
                 continue

@@ -70,9 +70,14 @@ def as_dict(results: list[DocumentResult], context) -> dict:
     index = {d["id"]: i for i, d in enumerate(descriptors)}
 
     sarif_results = []
+    notifications = []  # text the reader could not review: tool notifications, not rule results
     for result in results:
         uri = _uri(result.path)
         paragraphs = is_docx(result.path)
+        notifications += [{"level": "warning", "message": {"text": w.message},
+                           "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri},
+                                                               "region": {"startLine": w.line}}}]}
+                          for w in result.warnings]
         seen: Counter[tuple[str, str]] = Counter()
         located = [(f, b.bullet.text) for b in result.bullets for f in b.active_findings]
         located += [(f, None) for f in result.document_findings if not f.suppressed]
@@ -107,7 +112,8 @@ def as_dict(results: list[DocumentResult], context) -> dict:
         "results": sarif_results,
         "columnKind": "unicodeCodePoints",
         "invocations": [{"executionSuccessful": True,
-                         "exitCode": getattr(context, "exit_code", 0)}],
+                         "exitCode": getattr(context, "exit_code", 0),
+                         **({"toolExecutionNotifications": notifications} if notifications else {})}],
         "properties": {"rubric": rubric.fingerprint if rubric is not None else ""},
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -306,6 +306,9 @@ class Report:
             self.print(header + Text("  " + counts, style="dim"))
         else:
             self.print(header, *_paragraph(self.console, counts, self.width, 2, "dim"))
+        for warning in result.warnings:  # text the reader could not review
+            self.print(*_paragraph(self.console, f"{warning.line}: warning: {warning.message}", self.width, 2,
+                                   "yellow"))
         self.print(Text())
         for bullet in result.bullets:
             self.bullet(bullet, result.path)
