@@ -51,7 +51,7 @@ def _directive(text: str, start: int, end: int) -> tuple[str, tuple[str, ...], s
     return head.group(1), tuple(t for t in _TARGET_SEPARATORS.split(targets.strip()) if t), reason.strip()
 
 
-def _directives(text: str, line: int = 1):
+def directives(text: str, line: int = 1):
     """(verb, Suppression) for each critic directive comment in the text; `line` is the text's first line."""
     counted, line_of = 0, line
     for start, end in _comments(text):
@@ -64,7 +64,7 @@ def _directives(text: str, line: int = 1):
         yield verb, Suppression(targets=targets, reason=reason, line=line_of)
 
 
-def _only_directives(line: str) -> bool:
+def only_directives(line: str) -> bool:
     """True when the line holds directive comments and nothing else but whitespace."""
     found, pos = False, 0
     for start, end in _comments(line):
@@ -109,7 +109,7 @@ MAX_OPEN_REGIONS = 64
 
 
 @dataclass
-class _Suppressions:
+class Suppressions:
     """Tracks `disable-next` (for the next bullet) and `disable`/`enable` regions while reading in order."""
 
     path: str = "<text>"
@@ -131,7 +131,7 @@ class _Suppressions:
             self.regions = [r for r in self.regions if not set(r.targets) & set(sup.targets) and r.targets]
 
     def scan(self, text: str, line: int) -> None:
-        for verb, suppression in _directives(text, line):
+        for verb, suppression in directives(text, line):
             self.apply(verb, suppression)
 
     def take(self) -> tuple[Suppression, ...]:
@@ -281,7 +281,7 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
     except RecursionError:  # not expected within BLOCK_NESTING; a clear error rather than an internal one
         raise InputError(f"{path}: nested too deeply to be read as Markdown") from None
     lines = split_lines(source)  # as markdown-it counts lines: \n, \r\n or \r, never U+2028
-    suppressions = _Suppressions(path)
+    suppressions = Suppressions(path)
     bullets: list[Bullet] = []
     blocks: list[Block] = []
     stack: list[_BulletBuilder] = []
@@ -315,7 +315,7 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
                     builder.suppressions = suppressions.take()
                 for child in token.children or ():
                     if child.type == "html_inline":
-                        builder.inline_suppressions += [sup for _verb, sup in _directives(child.content,
+                        builder.inline_suppressions += [sup for _verb, sup in directives(child.content,
                                                                                           builder.line)]
                 for i, content_line in enumerate(token.content.split("\n")):
                     line_no = token.map[0] + i
@@ -331,10 +331,10 @@ def parse_markdown(source: str, path: str = "<text>") -> ParsedDocument:
 
 def parse_plain(source: str, path: str = "<text>") -> ParsedDocument:
     """One bullet a line; list markers are optional; `<!-- critic-… -->` lines work as in Markdown."""
-    suppressions = _Suppressions(path)
+    suppressions = Suppressions(path)
     bullets: list[Bullet] = []
     for index, line in enumerate(split_lines(source)):
-        if _only_directives(line):
+        if only_directives(line):
             suppressions.scan(line, index + 1)
             continue
         marker = _TXT_MARKER.match(line)

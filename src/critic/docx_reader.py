@@ -25,7 +25,8 @@ import zipfile
 from pathlib import Path
 
 # the directive syntax and the disable/enable bookkeeping are the Markdown reader's, so both behave alike
-from .document import MAX_BYTES_DEFAULT, _DIRECTIVE, _parse_directive, _Suppressions
+from .document import MAX_BYTES_DEFAULT, Suppressions, directives, only_directives
+from .inputs import read_bytes
 from .errors import InputError
 from .models import Block, Bullet, ParsedDocument
 from .text import normalize, squash
@@ -50,18 +51,19 @@ def is_docx(path: str) -> bool:
 def read_docx(path: str | Path, max_bytes: int = MAX_BYTES_DEFAULT) -> ParsedDocument:
     """Read a .docx file; every way it can fail is one InputError naming the file."""
     name = str(path)
-    return parse_docx(_read_bytes(Path(path), name, max_bytes), name, max_bytes)
+    directory = f"is a directory; pass the files in it (for example {name}/*.docx)"
+    return parse_docx(read_bytes(path, max_bytes, directory=directory), name, max_bytes)
 
 
 def parse_docx(data: bytes, name: str, max_bytes: int = MAX_BYTES_DEFAULT) -> ParsedDocument:
     document = _open(data, name, max_bytes)
     styles = _Styles(document)
-    suppressions = _Suppressions()
+    suppressions = Suppressions(name)
     bullets: list[Bullet] = []
     blocks: list[Block] = []
     for number, element in enumerate(_body_paragraphs(document.element.body), start=1):
         raw = normalize(_paragraph_text(element))
-        if _DIRECTIVE.search(raw) and not _DIRECTIVE.sub("", raw).strip():
+        if only_directives(raw):
             suppressions.scan(raw, number)
             continue
         text = squash(_NOT_PROSE.sub(lambda m: " " * len(m.group(0)), raw))
@@ -72,27 +74,10 @@ def parse_docx(data: bytes, name: str, max_bytes: int = MAX_BYTES_DEFAULT) -> Pa
         if depth is None:
             blocks.append(Block(text=text, line=number, heading=heading))
             continue
-        inline = tuple(_parse_directive(m, number)[1] for m in _DIRECTIVE.finditer(raw))
+        inline = tuple(suppression for _, suppression in directives(raw, number))
         bullets.append(Bullet(text=text, line=number, column=1, depth=depth,
                               suppressions=suppressions.take() + inline))
     return ParsedDocument(path=name, bullets=tuple(bullets), blocks=tuple(blocks))
-
-
-def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
-    if not path.exists():
-        raise InputError(f"{name}: no such file")
-    if path.is_dir():
-        raise InputError(f"{name}: is a directory; pass the files in it (for example {name}/*.docx)")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{name}: file is too large ({size / 1048576:.1f} MiB; the limit is "
-                             f"{max_bytes / 1048576:.0f} MiB, raise it with --max-size)")
-        return path.read_bytes()
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
 
 
 def _open(data: bytes, name: str, max_bytes: int):

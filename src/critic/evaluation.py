@@ -163,10 +163,10 @@ def load_corpus(paths: list[str | Path], max_bytes: int = MAX_BYTES_DEFAULT) -> 
             if bullet_id in seen:
                 raise InputError(f"{where}: duplicate id {bullet_id!r}")
             seen.add(bullet_id)
-            group = item.get("group", p.name)
+            group = item.get("group")
             bullets.append(LabelledBullet(id=bullet_id, text=" ".join(item["text"].split()), labels=frozenset(labels),
                                           source=where, reason=str(item.get("reason", "")),
-                                          group=group if isinstance(group, str) and group else p.name))
+                                          group=group if isinstance(group, str) and group else Path(path).name))
     return bullets
 
 

@@ -111,6 +111,8 @@ def rewrite_bullets(text: str, settings, flags: RewriteFlags, format_name: str, 
     if not results:
         from .errors import InputError
 
+        if text.strip():
+            raise InputError("the bullet has no words to review (only markup or a critic directive comment)")
         raise InputError("no bullet to rewrite: the input is empty")
     llm = resolve_llm(settings.config, flags)
     if flags.dry_run:

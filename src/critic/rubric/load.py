@@ -70,7 +70,8 @@ def _load_compiled(path: str, version: tuple | None) -> Rubric:  # `version`: re
     from .match import CompileError, CompiledRubric, compile_rubric, remember
 
     try:
-        entry = cache.entry_name(Path(path).read_bytes(), engine_version())
+        # the path is part of the key: the compiled rubric names its file (errors, traces, `critic rules`)
+        entry = cache.entry_name(path.encode("utf-8") + b"\0" + Path(path).read_bytes(), engine_version())
     except OSError:
         entry = None  # _load reports the problem
     stored = cache.read(entry) if entry else None
