@@ -174,3 +174,27 @@ def test_python_dash_m_critic_works():
 
     proc = subprocess.run([sys.executable, "-m", "critic", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("critic ")
+
+
+def test_completion_scripts_and_candidates():
+    """--show-completion prints a script that calls critic back; the callback completes commands, options and
+    option values, and leaves file names to the shell."""
+    for shell, marker in (("bash", "complete -o default -F _critic_completion critic"),
+                          ("zsh", "bashcompinit"), ("fish", "complete -c critic")):
+        proc = run_critic("--show-completion", env={"SHELL": f"/bin/{shell}"})
+        assert proc.returncode == 0 and marker in proc.stdout and "_CRITIC_COMPLETE" in proc.stdout
+    def complete(words: str, cword: int) -> list[str]:
+        env = {"_CRITIC_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+        return run_critic(env=env).stdout.split()
+    assert complete("critic ", 1) == ["review", "baseline", "rewrite", "rules", "explain", "eval"]
+    assert complete("critic review --fail-on w", 3) == ["warning"]
+    assert "--fail-under" in complete("critic review --fail", 2)
+    assert complete("critic review draft", 2) == []  # a file name: the shell's job
+
+
+def test_no_command_prints_help_and_a_bad_value_is_a_usage_error():
+    proc = run_critic()
+    assert proc.returncode == 2 and "review" in proc.stdout and "eval" in proc.stdout
+    proc = run_critic("review", "--fail-under", "101", "x.md")
+    assert proc.returncode == 2 and "--fail-under" in proc.stderr and "out of range" in proc.stderr
+    assert "Traceback" not in proc.stderr

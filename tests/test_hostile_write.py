@@ -171,10 +171,9 @@ def test_a_bullet_that_changed_after_the_review_is_refused(tmp_path, change):
 
 
 def test_a_bullet_edited_while_the_prompt_waited_is_not_spliced(tmp_path, monkeypatch):
-    from typer.testing import CliRunner
-
     from critic import rewrite_pass
-    from critic.cli import app
+
+    from .cli_runner import invoke
 
     path = tmp_path / "d.md"
     path.write_text(DOC, encoding="utf-8")
@@ -187,7 +186,7 @@ def test_a_bullet_edited_while_the_prompt_waited_is_not_spliced(tmp_path, monkey
     monkeypatch.setattr(rewrite_pass, "_choice", edit_then_accept)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NO_COLOR", "1")
-    result = CliRunner().invoke(app, ["review", "d.md", "-i", "--write", "-q", "--rewrite-below", "101"])
+    result = invoke(["review", "d.md", "-i", "--write", "-q", "--rewrite-below", "101"])
     assert "d.md:3: not rewritten: line 3 changed since it was reviewed" in result.output
     assert path.read_text(encoding="utf-8") == added  # nothing spliced (the other bullet moved down a line)
     assert not (tmp_path / "d.md.bak").exists()

@@ -72,15 +72,16 @@ def test_without_llm_nothing_leaves_the_machine(tmp_path):
 
 def test_the_review_path_never_imports_llm_libraries(tmp_path):
     code = textwrap.dedent(f"""
-        import sys
-        from typer.testing import CliRunner
-        from critic.cli import app
-        runner = CliRunner()
+        import contextlib, io, sys
+        from critic.cli import main
         for args in (["review", {str(ROOT / 'fixtures' / 'weak-dossier.md')!r}],
                      ["review", {str(ROOT / 'fixtures' / 'weak-dossier.md')!r}, "--rewrite"],
                      ["rewrite", "Helped with the launch review."]):
-            result = runner.invoke(app, args)
-            assert result.exit_code in (0, 1), result.output
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    main(args)
+            except SystemExit as exc:
+                assert exc.code in (0, 1), (args, exc.code)
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("langchain", "langchain_core", "openai",
                         "anthropic", "langchain_openai", "langchain_anthropic") or m.startswith("critic.llm"))
         print(loaded)
@@ -142,9 +143,7 @@ def test_review_rewrite_diff_previews_without_writing(tmp_path):
 
 
 def test_interactive_accept_edit_reject(tmp_path, monkeypatch):
-    from typer.testing import CliRunner
-
-    from critic.cli import app
+    from .cli_runner import invoke
 
     path = tmp_path / "d.md"
     path.write_text(DOSSIER, encoding="utf-8")
@@ -152,9 +151,8 @@ def test_interactive_accept_edit_reject(tmp_path, monkeypatch):
     monkeypatch.setenv("CRITIC_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("NO_COLOR", "1")
     with FakeOpenAI() as server:
-        result = CliRunner().invoke(app, ["review", "d.md", "-i", "--write", "--llm", "openai:some-model",
-                                          "--base-url", server.base_url],
-                                    input="e\nChose the jailbreak gate for the assistant launch, protecting $2M.\nr\n")
+        result = invoke(["review", "d.md", "-i", "--write", "--llm", "openai:some-model", "--base-url", server.base_url],
+                        input="e\nChose the jailbreak gate for the assistant launch, protecting $2M.\nr\n")
     assert "Accept, edit, reject, or quit?" in result.output
     text = path.read_text(encoding="utf-8")
     assert "- Chose the jailbreak gate for the assistant launch, protecting $2M." in text

@@ -14,7 +14,6 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-import typer
 
 from .models import BulletResult, DocumentResult
 
@@ -62,7 +61,18 @@ def resolve_llm(config, flags: RewriteFlags):
 
 
 def warn(message: str) -> None:
-    typer.echo(f"critic: warning: {message}", err=True)
+    print(f"critic: warning: {message}", file=sys.stderr)
+
+
+def _prompt(question: str, default: str) -> str:
+    """Ask on standard output, read one line of standard input; the default on an empty line. EOFError at end of
+    input."""
+    sys.stdout.write(f"{question}: ")
+    sys.stdout.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n") or default
 
 
 def _console(buffer, color: bool | None):
@@ -259,15 +269,14 @@ def _section(proposals: list[Proposal], run, threshold: int, color: bool | None)
 
 def _choice() -> str:
     while True:
-        answer = str(typer.prompt("Accept, edit, reject, or quit? [a/e/r/q]", default="r", show_default=False))
-        answer = answer.strip().lower()[:1]
+        answer = _prompt("Accept, edit, reject, or quit? [a/e/r/q]", "r").strip().lower()[:1]
         if answer in ("a", "e", "r", "q"):
             return answer
-        typer.echo("  please answer a (accept), e (edit), r (reject) or q (quit)")
+        print("  please answer a (accept), e (edit), r (reject) or q (quit)")
 
 
 def _ask(proposals: list[Proposal], run, color: bool | None, settings) -> None:
-    """--interactive: accept / edit / reject each proposal (typer.prompt reads standard input)."""
+    """--interactive: accept / edit / reject each proposal (answers are read from standard input)."""
     from .api import review_text
 
     spec = run.settings.spec if run is not None else None
@@ -280,7 +289,7 @@ def _ask(proposals: list[Proposal], run, color: bool | None, settings) -> None:
         console.print(Text(f"[{index}/{len(proposals)}]", style="bold"))
         for line in _proposal_texts(proposal, spec):
             console.print(line)
-        typer.echo(buffer.getvalue(), nl=False)
+        sys.stdout.write(buffer.getvalue())
         offered = proposal.verified_text or proposal.scaffold.text
         try:
             choice = _choice()
@@ -290,16 +299,16 @@ def _ask(proposals: list[Proposal], run, color: bool | None, settings) -> None:
                 continue
             text = offered
             if choice == "e":
-                text = " ".join(str(typer.prompt("Your version", default=offered)).split())
-        except typer.Abort:  # end of input: treat as quit, keep what was accepted so far
-            typer.echo("")
+                text = " ".join(_prompt(f"Your version [{offered}]", offered).split())
+        except EOFError:  # end of input: treat as quit, keep what was accepted so far
+            print()
             break
-            rescored = review_text(text, kind="plain", rubric=settings.rubric,
-                                   options=settings.options).bullets if text else []
+        if choice == "e" and text:  # an edited version is re-scored, so the author sees what the edit did
+            rescored = review_text(text, kind="plain", rubric=settings.rubric, options=settings.options).bullets
             if rescored:
-                typer.echo(f"  score {proposal.result.score} -> {rescored[0].score}")
+                print(f"  score {proposal.result.score} -> {rescored[0].score}")
         if text and "[" in text and "]" in text:
-            typer.echo("  note: it still has [placeholders] to fill")
+            print("  note: it still has [placeholders] to fill")
         if text:
             proposal.accepted = text
 
@@ -323,21 +332,21 @@ def _apply(proposals: list[Proposal], sources: dict[str, str], flags: RewriteFla
             continue
         by_path.setdefault(proposal.path, []).append(edit)
     if not by_path:
-        typer.echo("critic: no rewrite was accepted; no file changed", err=True)
+        print("critic: no rewrite was accepted; no file changed", file=sys.stderr)
         return
     for path, edits in by_path.items():
         result = apply_edits(path, edits, write=flags.write, backup=flags.backup, kind=kind, max_bytes=max_bytes)
         for edit, why in result.refused:
             warn(f"{path}:{edit.line}: not rewritten: {why}")
         if flags.diff:
-            typer.echo(result.diff, nl=False)
+            sys.stdout.write(result.diff)
         if result.written:
             details = ([f"backup {result.backup}"] if result.backup else []) + ([result.how] if result.how else [])
             details_text = f" ({'; '.join(details)})" if details else ""
-            typer.echo(f"critic: wrote {len(result.applied)} rewrite(s) to {path}{details_text}", err=True)
+            print(f"critic: wrote {len(result.applied)} rewrite(s) to {path}{details_text}", file=sys.stderr)
         elif not flags.write:
-            typer.echo(f"critic: {len(result.applied)} rewrite(s) for {path} not written (pass --write to apply)",
-                       err=True)
+            print(f"critic: {len(result.applied)} rewrite(s) for {path} not written (pass --write to apply)",
+                  file=sys.stderr)
 
 
 def review_rewrites(results: list[DocumentResult], paths: list[str], settings, flags: RewriteFlags, *,
@@ -400,10 +409,10 @@ def review_rewrites(results: list[DocumentResult], paths: list[str], settings, f
         emit(report + _section(proposals, run, threshold, color))
     if flags.write or flags.diff:
         if not any(p.accepted for p in proposals) and llm is None and not flags.interactive:
-            typer.echo("critic: nothing to write: without --llm only deterministic scaffolds are proposed "
-                       "(use --interactive to edit them in)", err=True)
+            print("critic: nothing to write: without --llm only deterministic scaffolds are proposed "
+                  "(use --interactive to edit them in)", file=sys.stderr)
             return
         _apply(proposals, sources, flags, kind, max_bytes)
     elif flags.interactive and any(p.accepted for p in proposals):
-        typer.echo("critic: accepted rewrites were not written (pass --write to apply them, --diff to preview)",
-                   err=True)
+        print("critic: accepted rewrites were not written (pass --write to apply them, --diff to preview)",
+              file=sys.stderr)
