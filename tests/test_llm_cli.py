@@ -5,6 +5,7 @@ verified rewrite with diff and cost, offline by default, dry run, cache, review 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -154,6 +155,7 @@ def test_interactive_accept_edit_reject(tmp_path, monkeypatch):
         result = invoke(["review", "d.md", "-i", "--write", "--llm", "openai:some-model", "--base-url", server.base_url],
                         input="e\nChose the jailbreak gate for the assistant launch, protecting $2M.\nr\n")
     assert "Accept, edit, reject, or quit?" in result.output
+    assert re.search(r"score \d+ -> \d+", result.output), result.output  # the edited version was re-scored
     text = path.read_text(encoding="utf-8")
     assert "- Chose the jailbreak gate for the assistant launch, protecting $2M." in text
     assert "- Worked on the red-team review" in text  # rejected: unchanged
