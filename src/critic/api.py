@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .document import MAX_BYTES_DEFAULT, parse_text, read_document_text
+from .document import MAX_BYTES_DEFAULT, is_docx, parse_text, read_document_text
 from .engine import ReviewOptions, review_parsed
 from .errors import InputError
 from .models import DocumentResult, ParsedDocument
@@ -36,8 +36,6 @@ def review_file(path: str | Path, *, kind: str | None = None, rubric: Rubric | s
 
     A `.docx` file (or `kind="docx"`) is read as a Word document; that needs the `critic[docx]` extra.
     """
-    from .docx_reader import is_docx
-
     if kind == "docx" or (kind is None and is_docx(str(path))):
         from .docx_reader import read_docx
 

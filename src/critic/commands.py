@@ -80,8 +80,7 @@ def _review_paths(paths: list[str], settings, kind: str, max_size: int, sources:
     """Read and review each path (- is standard input) with the resolved settings; `sources` (if given) gets the
     text of each file as it was reviewed."""
     from .api import review_file, review_text
-    from .document import read_document_text
-    from .docx_reader import is_docx
+    from .document import is_docx, read_document_text
 
     results = []
     max_bytes = max_size * 1024 * 1024

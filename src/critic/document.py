@@ -350,6 +350,11 @@ def parse_plain(source: str, path: str = "<text>") -> ParsedDocument:
     return ParsedDocument(path=path, bullets=tuple(bullets))
 
 
+def is_docx(path: str) -> bool:
+    """A Word file, read by docx_reader.py (named here so that asking costs no import of the Word reader)."""
+    return path.lower().endswith(".docx")
+
+
 def parse_text(source: str, path: str = "<text>", kind: str | None = None) -> ParsedDocument:
     """Parse by kind ("markdown" or "plain"); without one, `.txt` files are plain and the rest Markdown."""
     if kind is None:

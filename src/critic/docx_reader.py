@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 
 # the directive syntax and the disable/enable bookkeeping are the Markdown reader's, so both behave alike
-from .document import MAX_BYTES_DEFAULT, Suppressions, directives, only_directives
+from .document import MAX_BYTES_DEFAULT, Suppressions, directives, is_docx, only_directives  # noqa: F401
 from .inputs import read_bytes
 from .errors import InputError
 from .models import Block, Bullet, ParsedDocument
@@ -42,10 +42,6 @@ _LIST_STYLE = re.compile(r"list(?: (?:bullet|number|paragraph))?(?: (\d))?", re.
 _HEADING_STYLE = re.compile(r"heading (\d)", re.IGNORECASE)
 # Masked as in Markdown: comments and bare URLs are not prose (replaced by spaces, then squashed away).
 _NOT_PROSE = re.compile(r"<!--.*?-->|\b(?:https?://|www\.)[^\s<>()]+", re.DOTALL)
-
-
-def is_docx(path: str) -> bool:
-    return path.lower().endswith(".docx")
 
 
 def read_docx(path: str | Path, max_bytes: int = MAX_BYTES_DEFAULT) -> ParsedDocument:

@@ -8,7 +8,7 @@ nothing to report.
 
 from __future__ import annotations
 
-from ..docx_reader import is_docx
+from ..document import is_docx
 from ..models import DocumentResult, Finding
 
 

@@ -17,7 +17,7 @@ from collections import Counter
 from urllib.parse import quote
 
 from ..baseline import normalise_path, normalise_text
-from ..docx_reader import is_docx
+from ..document import is_docx
 from ..models import DocumentResult, Finding, Severity
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -14,6 +14,7 @@ different.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import marshal
@@ -71,7 +72,13 @@ def read(name: str):
         for path, expected in header.get("files", {}).items():
             if _file_digest(path) != expected:
                 return None
-        return marshal.loads(body)
+        collecting = gc.isenabled()
+        gc.disable()  # tens of thousands of small dicts: the collector would scan them again and again
+        try:
+            return marshal.loads(body)
+        finally:
+            if collecting:
+                gc.enable()
     except Exception:  # noqa: BLE001 - a cache problem is never the user's problem
         return None
 

@@ -184,7 +184,8 @@ class WordTrie:
                 node[LABELS] = tuple(sorted(more))
 
     def keep_only(self, wanted: set[str]) -> None:
-        """Nodes stop reporting labels outside `wanted` (their structure stays: other labels' paths run through)."""
+        """Nodes stop reporting labels outside `wanted`; branches that then lead to no label are cut, and word
+        classes no branch uses are forgotten (a smaller trie to store, load and walk)."""
         for node in self._nodes():
             labels = node.get(LABELS)
             if labels is not None:
@@ -193,6 +194,32 @@ class WordTrie:
                     node[LABELS] = kept
                 else:
                     del node[LABELS]
+        live: dict[int, bool] = {}
+
+        def alive(node: dict) -> bool:
+            known = live.get(id(node))
+            if known is not None:
+                return known
+            live[id(node)] = False  # no cycles in a trie; this only guards shared nodes visited twice
+            for key in [k for k in node if k not in (LABELS, GAPS)]:
+                if not alive(node[key]):
+                    del node[key]
+            if GAPS in node:
+                kept_gaps = tuple((width, child) for width, child in node[GAPS] if alive(child))
+                if kept_gaps:
+                    node[GAPS] = kept_gaps
+                else:
+                    del node[GAPS]
+            result = live[id(node)] = bool(node)
+            return result
+
+        alive(self.root)
+        used = {key for node in self._nodes() for key in node if key not in (LABELS, GAPS)}
+        self.exact = {form: kept for form, ids in self.exact.items() if (kept := [i for i in ids if i in used])}
+        self.prefixes = {p: kept for p, ids in self.prefixes.items() if (kept := [i for i in ids if i in used])}
+        self.kinds = {kind: i for kind, i in self.kinds.items() if i in used}
+        self._prefix_lengths = sorted({len(p) for p in self.prefixes})
+        self._classes_of.clear()
 
     def _nodes(self):
         seen: set[int] = set()
