@@ -119,6 +119,14 @@ def test_anchors(tmp_path):
     assert fired(rubric, "Shipped the new RLHF pipeline") == {}
 
 
+def test_a_gap_before_the_end_anchor(tmp_path):
+    """`X ...N $`: X ends within the last N words of the bullet (it used to load, then fail while matching)."""
+    rubric = rubric_from(tmp_path, "tail: ['security ...3 $', 'bank $']\n", rule("r", "'{tail}'", kind="present"))
+    assert fired(rubric, "Security engineer at a bank") == {"r": "bank"}
+    assert fired(rubric, "Led security for the web") == {"r": "security"}
+    assert fired(rubric, "Security reviews for every launch of the payments team") == {}
+
+
 def test_exact_words_and_prefixes(tmp_path):
     rubric = rubric_from(tmp_path, "v: [let =us, automat*]\n", rule("r", "'{v}'", kind="present"))
     assert fired(rubric, "It let us ship") == {"r": "let us"}

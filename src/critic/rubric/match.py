@@ -564,6 +564,9 @@ class TextMatch:
             if kind == "end":
                 if position == n:
                     out.update(ends(at + 1, position))
+            elif kind == "gap" and steps[at + 1][0] == "end":  # `X ...N $`: X ends within the last N words
+                if word[n - 1] - word[position - 1] <= steps[at][1] and sentence[n - 1] == sentence[position - 1]:
+                    out.update(ends(at + 2, position))
             else:
                 if kind == "gap":
                     most, label, after = steps[at][1], steps[at + 1][1], at + 2
