@@ -36,10 +36,10 @@ SHORT_OF_TARGET: set[str] = set()
 # Regression floors: the test-split figures measured at that tuning, rounded down to the next 0.01 and minus 0.02.
 # A rubric change that loses more than that on text it was never tuned on fails here.
 FLOORS = {  # mode: (precision, recall)
-    "compliance-checklist": (0.94, 0.88),  # measured 0.962 / 0.904
-    "tech-only-metric": (0.90, 0.85),  # measured 0.925 / 0.873
-    "perfect-safety-claim": (0.92, 0.85),  # measured 0.946 / 0.877
-    "missing-tradeoff": (0.92, 0.91),  # measured 0.948 / 0.932
+    "compliance-checklist": (0.94, 0.89),  # measured 0.965 / 0.916
+    "tech-only-metric": (0.90, 0.86),  # measured 0.923 / 0.882
+    "perfect-safety-claim": (0.92, 0.85),  # measured 0.949 / 0.870
+    "missing-tradeoff": (0.93, 0.93),  # measured 0.957 / 0.950
 }
 
 

@@ -29,14 +29,14 @@ SHORT_OF_TARGET = {"tech-only-metric", "missing-tradeoff"}
 # Measured figures rounded down to the next 0.01, minus 0.02. A mode with no bullets in the split has no floor.
 CHECK_FLOORS = {  # mode: (precision, recall)
     "compliance-checklist": (0.64, 0.55),  # measured 0.667 / 0.571, 14 bullets
-    "tech-only-metric": (0.67, 0.75),  # measured 0.693 / 0.776
-    "missing-tradeoff": (0.83, 0.86),  # measured 0.857 / 0.886
+    "tech-only-metric": (0.66, 0.78),  # measured 0.684 / 0.806
+    "missing-tradeoff": (0.83, 0.84),  # measured 0.854 / 0.864
 }
 DEV_FLOORS = {
     "compliance-checklist": (0.98, 0.98),  # measured 1.000 / 1.000
-    "tech-only-metric": (0.89, 0.84),  # measured 0.911 / 0.862
+    "tech-only-metric": (0.91, 0.89),  # measured 0.939 / 0.916
     "perfect-safety-claim": (0.98, 0.98),  # measured 1.000 / 1.000, 2 bullets
-    "missing-tradeoff": (0.93, 0.97),  # measured 0.956 / 0.993
+    "missing-tradeoff": (0.96, 0.97),  # measured 0.987 / 0.993
 }
 
 
