@@ -134,17 +134,25 @@ def test_exact_words_and_prefixes(tmp_path):
     assert fired(rubric, "Automation of triage") == {"r": "Automation"}
 
 
-def test_unless_scope_bullet_sentence_clause(tmp_path):
+def test_unless_in_the_bullet_the_sentence_or_the_clause(tmp_path):
     vocab = "absolute: [zero fraud losses, never fails]\nbounded: ['{window}', '{year}']\n"
     bullet = rubric_from(tmp_path, vocab, rule("r", "'{absolute}'", "unless: '{bounded}'\n"))
-    clause = rubric_from(tmp_path, vocab, rule("r", "'{absolute}'", "unless: '{bounded}'\nunless_scope: clause\n"))
+    clause = rubric_from(tmp_path, vocab, rule("r", "'{absolute}'", "unless_in_clause: '{bounded}'\n"))
     text = "Zero fraud losses ever, and 40 banks signed this year"
     assert fired(bullet, text) == {}
     assert fired(clause, text) == {"r": "Zero fraud losses"}
     assert fired(clause, "Zero fraud losses this year") == {}
-    sentence = rubric_from(tmp_path, vocab, rule("r", "'{absolute}'", "unless: '{bounded}'\nunless_scope: sentence\n"))
+    sentence = rubric_from(tmp_path, vocab, rule("r", "'{absolute}'", "unless_in_sentence: '{bounded}'\n"))
     assert fired(sentence, "It never fails; audited in 2024") == {"r": "never fails"}
     assert fired(sentence, "It never fails, audited in 2024") == {}
+
+
+def test_each_unless_item_keeps_its_own_scope(tmp_path):
+    vocab = "absolute: [never fails]\nbounded: ['{year}']\nhedge: [we think]\n"
+    both = rubric_from(tmp_path, vocab, rule("r", "'{absolute}'", "unless: '{hedge}'\nunless_in_clause: '{bounded}'\n"))
+    assert fired(both, "It never fails; 40 banks signed in 2024") == {"r": "never fails"}
+    assert fired(both, "It never fails; we think so, at least") == {}
+    assert fired(both, "It never fails in 2024") == {}
 
 
 def test_negation_window_in_the_same_sentence(tmp_path):

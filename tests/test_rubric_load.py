@@ -84,8 +84,8 @@ def test_an_edited_rubric_file_is_read_again(tmp_path):
     (HEADER + "vocabularies:\n  gate:\n    phrases: [audit]\n    except: [audit (internal)]\nrules:\n"
      + GOOD_RULE.format(id="gate", pattern="{gate}"), "vocabulary gate except: '(internal)' looks like a regular", "except:"),
     (rules_yaml(GOOD_RULE.format(id="gate", pattern="passed").replace("severity: error",
-                                                                       "severity: error\n    unless_scope: clause")),
-     "`unless_scope` belongs to a conditional rule", "- id: gate"),
+                                                                       "severity: error\n    unless_in_clause: x")),
+     "only a conditional rule has `unless_in_clause`", "- id: gate"),
     (rules_yaml(GOOD_RULE.format(id="gate", pattern="passed")).replace("schema: 2", "schema: 3"), "unknown `schema: 3`",
      None),
 ])
@@ -200,3 +200,17 @@ def test_unless_items_silence_the_rule_each_on_their_own(tmp_path):
     assert rules_on("passed the review for $2M") == []       # the shared item alone silences it
     assert rules_on("passed the review by choice") == []     # so does the rule's own item
     assert rules_on("passed the review with care") == ["gate-a"]  # another rule's item does not
+
+
+def test_the_default_rubric_reads_as_phrases():
+    """Rubric 2's format targets: at most 5% `re:` terms, none with look-arounds, no phrase over 160 characters."""
+    rubric = load_rubric()
+    terms = [t for v in rubric.vocabularies.values() for t in v.phrases + v.exceptions]
+    terms += [t for r in rubric.rules for t in r.pattern + r.when + r.unless + r.unless_near]
+    terms += [t for c in rubric.checklist for t in c.pattern]
+    regexes = [t for t in terms if t.text.startswith("re:")]
+    assert len(terms) > 1000
+    assert len(regexes) <= 0.05 * len(terms), f"{len(regexes)} of {len(terms)} terms are re:"
+    too_long = [f"{t.where} ({len(t.text)})" for t in terms if len(t.text) > 160]
+    assert not too_long, f"phrases over 160 characters: {too_long}"
+    assert not [t.text for t in regexes if "(?=" in t.text or "(?!" in t.text or "(?<" in t.text]

@@ -15,7 +15,7 @@ from ..errors import RubricError
 from ..models import Severity
 from . import cache, numbers
 from .phrases import PhraseError
-from .schema import (COMMON_RULE_KEYS, RULE_KINDS, SCHEMA, SCOPES, UNLESS_SCOPES, ChecklistEntry, ClauseBreaks,
+from .schema import (COMMON_RULE_KEYS, RULE_KINDS, SCHEMA, SCOPES, UNLESS_KEYS, ChecklistEntry, ClauseBreaks,
                      Examples, Rubric, Rule, Term, Vocabulary, rubric_from_plain, rubric_to_plain)
 
 TOP_KEYS = {"schema", "name", "version", "description", "extends", "disable", "failure_modes", "dimensions",
@@ -24,7 +24,7 @@ SCORING_KEYS = {"severity_points", "signal_cap", "negation_window"}
 CHECKLIST_KEYS = {"id", "title", "hint", "pattern", "examples"}
 VOCABULARY_KEYS = {"phrases", "except"}
 CLAUSE_KEYS = {"before", "after_comma"}
-PATTERN_KEYS = ("pattern", "when", "unless", "unless_near")
+PATTERN_KEYS = ("pattern", "when", "unless_near")
 MIN_EXAMPLES = 2
 DEFAULT_RUBRIC = "default"
 MIGRATION = "docs/rubric-format.md#migrating-from-schema-1"
@@ -254,7 +254,7 @@ def _check_schema(data: dict, where: str) -> None:
     if schema == 1:
         # A schema-1 file that only extends, disables or rescores still reads the same; patterns do not.
         rules = data.get("rules") or []
-        patterned = [r.get("id") for r in rules if isinstance(r, dict) and set(r) & set(PATTERN_KEYS)]
+        patterned = [r.get("id") for r in rules if isinstance(r, dict) and set(r) & {*PATTERN_KEYS, *UNLESS_KEYS}]
         if patterned or data.get("checklist") or data.get("vocabularies"):
             what = f"rule {patterned[0]!r} has regular-expression patterns" if patterned else \
                 "its vocabularies and checklist are regular expressions"
@@ -421,18 +421,23 @@ def _parse_rule(raw, where: str, vocabularies: dict[str, Vocabulary], failure_mo
     for key in PATTERN_KEYS:
         if key in raw:
             fields[key] = _terms(raw[key], where, f"rule {rule_id!r}: `{key}`")
-    unless_scope = raw.get("unless_scope", "bullet")
-    if unless_scope not in UNLESS_SCOPES:
-        raise RubricError(at, f"`unless_scope` must be one of {', '.join(UNLESS_SCOPES)}", rule=rule_id)
-    if "unless_scope" in raw and kind != "conditional":
-        raise RubricError(at, "`unless_scope` belongs to a conditional rule", rule=rule_id)
-    fields["unless_scope"] = str(unless_scope)
+    unless_keys = [key for key in UNLESS_KEYS if key in raw]
+    if kind == "conditional" and not unless_keys:
+        raise RubricError(at, f"a conditional rule needs `unless` (or {', '.join(list(UNLESS_KEYS)[1:])})",
+                          rule=rule_id)
+    if kind != "conditional" and unless_keys:
+        raise RubricError(at, f"only a conditional rule has `{unless_keys[0]}`", rule=rule_id)
+    unless: list[Term] = []
+    scopes: list[str] = []
+    for key in unless_keys:
+        terms = _terms(raw[key], where, f"rule {rule_id!r}: `{key}`")
+        unless.extend(terms)
+        scopes.extend([UNLESS_KEYS[key]] * len(terms))
+    fields["unless"], fields["unless_scopes"] = tuple(unless), tuple(scopes)
     if negation and "negation" not in vocabularies:
         raise RubricError(at, "`negation: true` needs a `negation` vocabulary", rule=rule_id)
     if kind == "absent" and (negation or "unless_near" in raw):
         raise RubricError(at, "an absent rule cannot use `negation` or `unless_near`", rule=rule_id)
-    if kind != "conditional" and "unless" in raw:
-        raise RubricError(at, "only a conditional rule has `unless`", rule=rule_id)
     return Rule(**fields)
 
 

@@ -57,6 +57,7 @@ class RulePlan:
     rule: Rule
     trigger: str
     unless: tuple[str, ...]       # one label per `unless` item, so a trace can say which item vetoed
+    unless_scopes: tuple[str, ...]  # where each item must be found: bullet, sentence or clause
     near: str | None              # cue label for `negation` / `unless_near`
 
 
@@ -100,7 +101,7 @@ class CompiledRubric:
                            for index, term in enumerate(rule.unless))
             near = self._label_of(rule.unless_near, f"{rule.id}!near", owner) if rule.unless_near else (
                 negation if rule.negation else None)
-            self.rule_plans.append(RulePlan(rule, trigger, unless, near))
+            self.rule_plans.append(RulePlan(rule, trigger, unless, rule.unless_scopes, near))
         self.checklist = [(entry, self._label_of(entry.pattern, f"{entry.id}!checklist", f"checklist {entry.id}"))
                           for entry in rubric.checklist]
         self._check_cycles()
@@ -321,7 +322,7 @@ class CompiledRubric:
                 name, aliases=list(aliases), patterns=[tuple(tuple(step) for step in steps) for steps in patterns],
                 regexes=[(index, compile_term(source)) for index, source in regexes], recognizer=recognizer,
                 exceptions=exceptions, term=Term(*term) if term else None)
-        self.rule_plans = [RulePlan(rule, trigger, tuple(unless), near)
+        self.rule_plans = [RulePlan(rule, trigger, tuple(unless), rule.unless_scopes, near)
                            for rule, (trigger, unless, near) in zip(rubric.rules, state["rules"])]
         self.checklist = list(zip(rubric.checklist, state["checklist"]))
         (self._alias_users, self._pattern_users, self._pattern_needs, self._pattern_ids, regex_labels,
@@ -624,8 +625,7 @@ class TextMatch:
 
     def vetoing_unless(self, plan: RulePlan, span: Span) -> tuple[str, Span] | None:
         """(unless label, its hit) that silences the rule for this trigger hit, or None."""
-        scope = plan.rule.unless_scope
-        for label in plan.unless:
+        for label, scope in zip(plan.unless, plan.unless_scopes):
             hits = self.hits(label)
             if not hits:
                 continue

@@ -17,15 +17,17 @@ SCHEMA = 2
 RULE_KINDS = {
     "present": ("pattern",),        # flag when the pattern is found
     "absent": ("pattern",),         # flag when the pattern is not found
-    "conditional": ("when", "unless"),  # flag when `when` is found and `unless` is not
+    "conditional": ("when",),       # flag when `when` is found and none of its `unless` items is
     "signal": ("pattern", "points", "dimension"),  # a positive signal: raises the score
 }
 FINDING_KINDS = ("present", "absent", "conditional")
 SCOPES = ("bullet", "document")
-UNLESS_SCOPES = ("bullet", "sentence", "clause")
+# A conditional rule's `unless` items, by where they must be found to silence it: anywhere in the bullet, or only in
+# the sentence or the clause of the trigger ("zero incidents; 40 banks signed this year": the year bounds nothing).
+UNLESS_KEYS = {"unless": "bullet", "unless_in_sentence": "sentence", "unless_in_clause": "clause"}
 
 COMMON_RULE_KEYS = {"id", "kind", "scope", "failure_mode", "severity", "dimension", "message", "rationale", "fix",
-                    "examples", "negation", "points", "pattern", "when", "unless", "unless_near", "unless_scope"}
+                    "examples", "negation", "points", "pattern", "when", "unless_near", *UNLESS_KEYS}
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Rule:
     pattern: tuple[Term, ...] = ()  # present / absent / signal
     when: tuple[Term, ...] = ()     # conditional
     unless: tuple[Term, ...] = ()   # conditional: any of these silences the rule...
-    unless_scope: str = "bullet"    # ...when found in the same bullet, sentence or clause as the trigger
+    unless_scopes: tuple[str, ...] = ()  # ...when found in the same bullet, sentence or clause (one per item)
     unless_near: tuple[Term, ...] = ()  # a trigger is ignored when one of these stands just before it
     negation: bool = False          # shorthand for unless_near = the rubric's `negation` vocabulary
 
@@ -144,7 +146,8 @@ def rubric_to_plain(rubric: Rubric) -> dict:
     rules = []
     for rule in rubric.rules:
         item = {name: getattr(rule, name) for name in ("id", "kind", "message", "rationale", "fix", "failure_mode",
-                                                        "dimension", "points", "scope", "unless_scope", "negation")}
+                                                        "dimension", "points", "scope", "negation")}
+        item["unless_scopes"] = list(rule.unless_scopes)
         item["severity"] = rule.severity.value
         item["examples"] = [list(rule.examples.bad), list(rule.examples.good)]
         for name in _RULE_TERMS:
@@ -172,6 +175,7 @@ def rubric_from_plain(data: dict) -> Rubric:
         fields["examples"] = Examples(tuple(item["examples"][0]), tuple(item["examples"][1]))
         for name in _RULE_TERMS:
             fields[name] = _terms_back(item[name])
+        fields["unless_scopes"] = tuple(item["unless_scopes"])
         rules.append(Rule(**fields))
     return Rubric(
         name=data["name"], version=data["version"], path=data["path"], failure_modes=data["failure_modes"],

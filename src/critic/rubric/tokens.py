@@ -6,7 +6,7 @@ token but decides boundaries:
 - a sentence ends at `;`, `!`, `?`, a line break, or a full stop followed by a space (not after a single letter,
   as in "e.g."); phrases and gaps never reach across a sentence;
 - a clause also ends at `:`, brackets, a spaced dash, before the rubric's clause words ("but", "while", ...) and
-  before its after-comma words (", which", ", and ..."): `unless_scope: clause` looks only there.
+  before its after-comma words (", which", ", and ..."): `unless_in_clause` looks only there.
 Contractions are split into words ("can't" -> "can not", "we've" -> "we have"), and a possessive "'s" is dropped,
 so the rubric can say "not" once for every negative form.
 """

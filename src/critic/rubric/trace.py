@@ -30,8 +30,8 @@ class RuleTrace:
     looked_for: str               # the trigger, as written
     matches: list[Match] = field(default_factory=list)
     vetoed: list[Match] = field(default_factory=list)   # hits removed by a vocabulary's `except:`
-    unless: list[tuple[str, Match | None]] = field(default_factory=list)  # (item as written, its match or None)
-    unless_scope: str = "bullet"
+    # (item as written, where it must be found: bullet/sentence/clause, its first match or None)
+    unless: list[tuple[str, str, Match | None]] = field(default_factory=list)
 
 
 def _clause_names(found: TextMatch) -> list[str]:
@@ -77,7 +77,7 @@ class Tracer:
         rule = plan.rule
         hits = found.hits(plan.trigger)
         looked_for = ", ".join(t.text for t in rule.trigger)
-        trace = RuleTrace(rule.id, rule.kind, "", looked_for, unless_scope=rule.unless_scope)
+        trace = RuleTrace(rule.id, rule.kind, "", looked_for)
         for span in hits:
             match = self._match(found, clauses, plan.trigger, span)
             if plan.near is not None and found.negated(plan.near, span):
@@ -87,16 +87,17 @@ class Tracer:
                 if veto is not None:
                     index = plan.unless.index(veto[0])
                     other = self._match(found, clauses, veto[0], veto[1])
-                    where = "" if rule.unless_scope == "bullet" else f" in the same {rule.unless_scope}"
+                    scope = plan.unless_scopes[index]
+                    where = "" if scope == "bullet" else f" in the same {scope}"
                     match.note = f"silenced by unless {rule.unless[index].text!r}: {other.text!r}{where}"
             trace.matches.append(match)
         for span, veto in (found.vetoed or {}).get(plan.trigger, []):
             match = self._match(found, clauses, plan.trigger, span)
             match.note = f"dropped: overlaps the exception {found.hit(veto).match!r}"
             trace.vetoed.append(match)
-        for index, label in enumerate(plan.unless):
+        for index, (label, scope) in enumerate(zip(plan.unless, plan.unless_scopes)):
             first = found.hits(label)
-            trace.unless.append((rule.unless[index].text,
+            trace.unless.append((rule.unless[index].text, scope,
                                  self._match(found, clauses, label, first[0]) if first else None))
         live = next((m for m in trace.matches if not m.note), None)
         if rule.kind == "absent":
@@ -112,15 +113,11 @@ def render(text: str, found: TextMatch, clauses: list[str], traces: list[RuleTra
            show_silent: bool) -> str:
     tokens = found.tokens
     lines = [f"Text: {text}"]
-    parts, current, words = [], None, []
-    for index, name in enumerate(clauses):
-        if name != current and words:
-            parts.append(f"[{current}] {' '.join(words)}")
-            words = []
-        current = name
-        words.append(tokens.text[tokens.starts[index]:tokens.ends[index]])
-    if words:
-        parts.append(f"[{current}] {' '.join(words)}")
+    parts, first = [], 0
+    for index, name in enumerate(clauses):  # each clause as written, from its first word to its last
+        if index + 1 == len(clauses) or clauses[index + 1] != name:
+            parts.append(f"[{name}] {tokens.text[tokens.starts[first]:tokens.ends[index]]}")
+            first = index + 1
     lines.append("Clauses (sentence.clause): " + " | ".join(parts))
     for trace in traces:
         if not show_silent and not trace.matches and trace.kind != "absent" and not trace.vetoed:
@@ -135,11 +132,12 @@ def render(text: str, found: TextMatch, clauses: list[str], traces: list[RuleTra
             state = f"  [{match.note}]" if match.note else "  [counts]"
             lines.append(f"    {match.text!r} words {match.words[0]}-{match.words[1]}, clause {match.clause}"
                          f"{source}{state}")
-        if trace.unless:
-            scope = {"bullet": "anywhere in the bullet", "sentence": "in the trigger's sentence",
-                     "clause": "in the trigger's clause"}[trace.unless_scope]
-            lines.append(f"  unless ({scope}):")
-            for written, match in trace.unless:
+        for scope, heading in (("bullet", "anywhere in the bullet"), ("sentence", "in the trigger's sentence"),
+                               ("clause", "in the trigger's clause")):
+            items = [(written, match) for written, where, match in trace.unless if where == scope]
+            if items:
+                lines.append(f"  unless ({heading}):")
+            for written, match in items:
                 found_text = f"{match.text!r} clause {match.clause}" if match else "no match"
                 lines.append(f"    {written}: {found_text}")
     return "\n".join(lines) + "\n"
