@@ -93,7 +93,7 @@ def table(title: str, header: list[str], rows: list[list[str]]) -> str:
 
 # --- cold start ------------------------------------------------------------------------------------------------
 
-def cold_start(runs: int, install: bool) -> tuple[str, dict]:
+def cold_start(runs: int, install: bool, baseline: str | None = None) -> tuple[str, dict]:
     env = child_env()
     empty_cache = tempfile.mkdtemp(prefix="critic-bench-cache-")
     critic = critic_command()
@@ -105,6 +105,8 @@ def cold_start(runs: int, install: bool) -> tuple[str, dict]:
         "critic review --format json, empty cache": (critic + ["review", dossier, "--format", "json"], None),
         "critic --version (start-up: interpreter, imports, arguments)": (critic + ["--version"], env),
     }
+    if baseline:  # another installation (an older version, say), timed in the same interleaved runs
+        commands["baseline: critic review --format json"] = ([baseline, "review", dossier, "--format", "json"], env)
     proselint = find_proselint(install)
     if proselint:
         commands["proselint check"] = (proselint + ["check", dossier], env)
@@ -269,12 +271,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=None, help="cold-start runs per command (default 15, quick 5)")
     parser.add_argument("--no-install", action="store_true", help="do not install proselint if it is missing")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    parser.add_argument("--baseline", metavar="CRITIC", help="another installation's critic command, timed beside this "
+                        "one in the cold-start table (e.g. an older version's venv/bin/critic)")
     args = parser.parse_args()
     runs = args.runs or (5 if args.quick else 15)
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     raw: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
     print(f"critic benchmarks: Python {raw['python']}, {raw['cpus']} CPUs, {'quick' if args.quick else 'full'} run")
-    for step in (lambda: cold_start(runs, not args.no_install), lambda: throughput(sizes),
+    for step in (lambda: cold_start(runs, not args.no_install, args.baseline), lambda: throughput(sizes),
                  lambda: matcher(1_000 if args.quick else 10_000)):
         text, data = step()
         raw.update(data)

@@ -38,7 +38,7 @@ SHORT_OF_TARGET: set[str] = set()
 FLOORS = {  # mode: (precision, recall)
     "compliance-checklist": (0.94, 0.89),  # measured 0.965 / 0.916
     "tech-only-metric": (0.90, 0.86),  # measured 0.923 / 0.882
-    "perfect-safety-claim": (0.92, 0.85),  # measured 0.949 / 0.870
+    "perfect-safety-claim": (0.92, 0.85),  # measured 0.949 / 0.877
     "missing-tradeoff": (0.93, 0.93),  # measured 0.957 / 0.950
 }
 
