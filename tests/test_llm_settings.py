@@ -158,3 +158,42 @@ def test_missing_packages_are_one_clear_message(monkeypatch):
                         lambda name, *a: None if name == "langchain_anthropic" else real(name, *a))
     with pytest.raises(failures.FatalProviderError, match=r"pip install 'critic\[anthropic\]'"):
         provider.require_packages("anthropic")
+
+
+@pytest.mark.parametrize("name, flag, config_value, flag_value", [
+    ("timeout", "--timeout", 4000, "4000"),          # the command line took any timeout, the config at most 3600
+    ("max_cost", "--max-cost", 2_000_000, "2000000"),
+    ("concurrency", "--concurrency", 65, "65"),
+])
+def test_a_number_is_refused_alike_on_the_command_line_and_in_the_config(name, flag, config_value, flag_value):
+    """One declaration per numeric LLM option (llm/limits.py): the command line and [tool.critic.llm] accept the
+    same range, and the help text shows the same default as the settings."""
+    from .cli_runner import invoke
+
+    with pytest.raises(ConfigError, match=name):
+        resolve_llm_settings({"model": "openai:x", name: config_value}, {})
+    result = invoke(["review", "fixtures/sample-dossier.md", flag, flag_value])
+    assert result.exit_code == 2 and "out of range" in result.output
+
+
+def test_help_shows_the_defaults_the_settings_use():
+    from critic.llm.settings import LLMSettings
+
+    from .cli_runner import invoke
+
+    text = " ".join(invoke(["review", "--help"]).output.split())
+    defaults = LLMSettings(provider="openai", model="x")
+    assert f"Model calls in flight at once. [default: {defaults.concurrency}]" in text
+    assert f"Score under which a bullet is rewritten. [default: {defaults.rewrite_below}]" in text
+
+
+def test_a_bad_rewrite_below_in_the_config_is_an_error_without_a_model_too(tmp_path, monkeypatch):
+    """Scaffold rewrites (no --llm) read rewrite_below from [tool.critic.llm]; a bad value used to fall back to 70
+    without a word."""
+    from .cli_runner import invoke
+
+    (tmp_path / ".critic.toml").write_text('[llm]\nrewrite_below = "high"\n')
+    (tmp_path / "d.md").write_text("- Passed the SOC 2 audit.\n")
+    monkeypatch.chdir(tmp_path)
+    result = invoke(["review", "d.md", "--rewrite"])
+    assert result.exit_code == 2 and "rewrite_below" in result.output and "Traceback" not in result.output

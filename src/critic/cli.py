@@ -74,6 +74,17 @@ def _color_option(parser: argparse.ArgumentParser, what: str) -> None:
                              "[default: auto]")
 
 
+def _limited(group, name: str, metavar: str, help: str) -> None:
+    """A numeric LLM option whose type, range and default are declared once, in llm/limits.py (the same entry
+    validates `[tool.critic.llm]`)."""
+    from .llm.limits import LIMITS
+
+    limit = LIMITS[name]
+    default = "" if limit.default is None else f" [default: {limit.default:g}]"
+    group.add_argument("--" + name.replace("_", "-"), type=_bounded(limit.kind, limit.low, limit.high),
+                       metavar=metavar, help=help + default)
+
+
 def _llm_options(parser: argparse.ArgumentParser, concurrency: bool):
     """The options of the optional LLM rewrite pass (docs/llm.md)."""
     group = parser.add_argument_group("LLM rewrite (opt-in; see docs/llm.md)")
@@ -88,15 +99,12 @@ def _llm_options(parser: argparse.ArgumentParser, concurrency: bool):
                             "base_url from a config file).")
     group.add_argument("--no-llm", action="store_true",
                        help="Never call a model, even if [tool.critic.llm] names one.")
-    group.add_argument("--variants", type=_bounded(int, 1, 10), metavar="N",
-                       help="Rewrites to ask for per bullet; the verified ones are ranked by score.")
+    _limited(group, "variants", "N", "Rewrites to ask for per bullet; the verified ones are ranked by score.")
     if concurrency:
-        group.add_argument("--concurrency", type=_bounded(int, 1, 64), metavar="N",
-                           help="Model calls in flight at once. [default: 8]")
-    group.add_argument("--timeout", type=_bounded(float, 0.001), metavar="SECONDS",
-                       help="Seconds per model call, and per verification of its answer. [default: 60]")
-    group.add_argument("--max-cost", type=_bounded(float, 0), metavar="USD",
-                       help="Stop sending when the estimated cost could pass this; results so far are kept.")
+        _limited(group, "concurrency", "N", "Model calls in flight at once.")
+    _limited(group, "timeout", "SECONDS", "Seconds per model call, and per verification of its answer.")
+    _limited(group, "max_cost", "USD", "Stop sending when the estimated cost could pass this; results so far are "
+                                       "kept.")
     group.add_argument("--redact", action="store_true",
                        help="Replace money, percentages and customer/company names with tokens before sending.")
     group.add_argument("--no-cache", action="store_true",
@@ -147,8 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     rewriting.add_argument("--rewrite", action="store_true",
                            help="Propose rewrites of the bullets scoring below --rewrite-below: verified LLM "
                                 "rewrites with --llm, else deterministic scaffolds.")
-    rewriting.add_argument("--rewrite-below", type=_bounded(int, 0, 101), metavar="SCORE",
-                           help="Score under which a bullet is rewritten. [default: 70]")
+    _limited(rewriting, "rewrite_below", "SCORE", "Score under which a bullet is rewritten.")
     rewriting.add_argument("--interactive", "-i", action="store_true", help="Accept, edit or reject each rewrite.")
     rewriting.add_argument("--write", action="store_true",
                            help="Apply the accepted rewrites to the file (keeping a backup: FILE.bak, or FILE.bak.N "

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 
 from .models import BulletResult, DocumentResult
 
-DEFAULT_REWRITE_BELOW = 70
-
 
 @dataclass(frozen=True)
 class RewriteFlags:
@@ -225,9 +223,17 @@ def _threshold(config, flags: RewriteFlags, llm) -> int:
         return llm.rewrite_below
     if flags.rewrite_below is not None:
         return flags.rewrite_below
+    from .errors import ConfigError
+    from .llm.limits import LIMITS, out_of_range
+
     table = getattr(config, "llm", None) or {}
     value = table.get("rewrite_below", table.get("rewrite-below"))
-    return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_REWRITE_BELOW
+    if value is None:
+        return LIMITS["rewrite_below"].default
+    problem = out_of_range("rewrite_below", value)
+    if problem:
+        raise ConfigError(f"{getattr(config, 'path', None) or '[tool.critic.llm]'}: {problem}")
+    return value
 
 
 def _proposal_texts(proposal: Proposal, spec: str | None):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
+from .limits import LIMITS, out_of_range
 
 PROVIDERS = ("openai", "anthropic")
 # OpenAI-compatible local servers: `ollama:llama3.1` = `openai:llama3.1` with this base URL
@@ -20,7 +21,6 @@ LOCAL_ALIASES = {
     "lmstudio": "http://localhost:1234/v1",
 }
 STRUCTURED = ("auto", "json_schema", "function_calling", "json_mode", "none")
-DEFAULT_REWRITE_BELOW = 70
 
 
 @dataclass(frozen=True)
@@ -28,21 +28,22 @@ class LLMSettings:
     provider: str                      # "openai" or "anthropic" (the wire protocol)
     model: str
     base_url: str | None = None        # None = the provider's official endpoint
-    timeout: float = 60.0              # seconds per call
-    max_retries: int = 2               # retries of one call after a transient error (timeout, 429, 5xx)
-    max_attempts: int = 3              # answers asked for per variant before giving up (rejections are retried)
-    concurrency: int = 8               # calls in flight at once
-    variants: int = 1
-    max_cost: float | None = None      # US dollars per run
+    # numbers: ranges and defaults in limits.py
+    timeout: float = LIMITS["timeout"].default
+    max_retries: int = LIMITS["max_retries"].default
+    max_attempts: int = LIMITS["max_attempts"].default
+    concurrency: int = LIMITS["concurrency"].default
+    variants: int = LIMITS["variants"].default
+    max_cost: float | None = LIMITS["max_cost"].default
     prices: dict = field(default_factory=dict)
-    rate_limit: float | None = None    # requests per second
-    rewrite_below: int = DEFAULT_REWRITE_BELOW
+    rate_limit: float | None = LIMITS["rate_limit"].default
+    rewrite_below: int = LIMITS["rewrite_below"].default
     redact: bool = False
     redact_names: tuple[str, ...] = ()
     structured_output: str = "auto"
-    max_tokens: int = 600
-    temperature: float | None = None
-    backoff: float = 0.5               # first retry delay in seconds, doubled each time
+    max_tokens: int = LIMITS["max_tokens"].default
+    temperature: float | None = LIMITS["temperature"].default
+    backoff: float = LIMITS["backoff"].default
     cache: bool = True
     send_key_to_base_url: bool = False  # flag only, never from config, and only for a --base-url from the flags
     config_path: str | None = None
@@ -87,41 +88,16 @@ KEYS = {"model", "provider", "base_url", "timeout", "max_retries", "max_attempts
         "max_tokens", "temperature", "backoff", "cache"}
 
 
-def _number(value, name: str, where: str, low: float, high: float, integer: bool = False):
-    ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
-    if isinstance(value, bool) or not ok_type or not low <= value <= high:
-        kind = "a whole number" if integer else "a number"
-        raise ConfigError(f"{where}: `{name}` must be {kind} from {low:g} to {high:g}")
-    return value
-
-
 def _validate(values: dict, where: str) -> dict:
     out = {}
     for key, value in values.items():
         if value is None:
             continue
-        if key in ("timeout",):
-            out[key] = float(_number(value, key, where, 0.001, 3600))
-        elif key == "max_retries":
-            out[key] = _number(value, key, where, 0, 10, integer=True)
-        elif key == "max_attempts":
-            out[key] = _number(value, key, where, 1, 10, integer=True)
-        elif key == "concurrency":
-            out[key] = _number(value, key, where, 1, 64, integer=True)
-        elif key == "variants":
-            out[key] = _number(value, key, where, 1, 10, integer=True)
-        elif key == "max_cost":
-            out[key] = float(_number(value, key, where, 0, 1e6))
-        elif key == "rate_limit":
-            out[key] = float(_number(value, key, where, 0.001, 10000))
-        elif key == "rewrite_below":
-            out[key] = _number(value, key, where, 0, 101, integer=True)
-        elif key == "max_tokens":
-            out[key] = _number(value, key, where, 16, 64000, integer=True)
-        elif key == "temperature":
-            out[key] = float(_number(value, key, where, 0, 2))
-        elif key == "backoff":
-            out[key] = float(_number(value, key, where, 0, 60))
+        if key in LIMITS:
+            problem = out_of_range(key, value)
+            if problem:
+                raise ConfigError(f"{where}: {problem}")
+            out[key] = LIMITS[key].kind(value)
         elif key in ("redact", "cache"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: `{key}` must be true or false")
