@@ -85,3 +85,21 @@ def test_a_bad_file_among_good_ones_still_exits_2(tmp_path):
     good = tmp_path / "good.md"
     good.write_text("- Cut churn 3%.\n")
     assert_clean_error(run_critic("review", str(good), str(tmp_path / "missing.md")), "missing.md", "no such file")
+
+
+@pytest.mark.parametrize("args", [("rules", "--format", "json"), ("review", "fixtures/sample-dossier.md"),
+                                  ("review", "fixtures/sample-dossier.md", "--format", "json")])
+def test_a_reader_that_stops_reading_ends_the_run_quietly(args):
+    """`critic rules --format json | head -3` printed "internal error: BrokenPipeError". The reader here closes the
+    pipe before critic writes anything, so every write fails."""
+    import os
+    import subprocess
+
+    from .conftest import critic_command
+
+    proc = subprocess.Popen(critic_command() + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "NO_COLOR": "1"})
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert stderr == ""

@@ -74,6 +74,12 @@ def _color_option(parser: argparse.ArgumentParser, what: str) -> None:
                              "[default: auto]")
 
 
+def _rich_or_json(parser: argparse.ArgumentParser) -> None:
+    """--format of the commands that print either a terminal view or JSON."""
+    parser.add_argument("--format", "-f", choices=("rich", "json"), default="rich", metavar="rich|json",
+                        help="Output format. [default: rich]")
+
+
 def _limited(group, name: str, metavar: str, help: str) -> None:
     """A numeric LLM option whose type, range and default are declared once, in llm/limits.py (the same entry
     validates `[tool.critic.llm]`)."""
@@ -191,8 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     rewrite.add_argument("bullet", nargs="?", metavar="BULLET",
                          help="The bullet to critique and rewrite; - reads standard input (one bullet a line). "
                               "Omitted: standard input, or a paste loop on a terminal.")
-    rewrite.add_argument("--format", "-f", choices=("rich", "json"), default="rich", metavar="rich|json",
-                         help="Output format. [default: rich]")
+    _rich_or_json(rewrite)
     _rubric_options(rewrite)
     _color_option(rewrite, "terminal output")
     _llm_options(rewrite, concurrency=False)
@@ -201,8 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                                           "signals.",
                                 description="List the rubric's rules and positive signals.")
     _rubric_options(rules, config=False)
-    rules.add_argument("--format", "-f", choices=("rich", "json"), default="rich", metavar="rich|json",
-                       help="Output format. [default: rich]")
+    _rich_or_json(rules)
 
     explain = commands.add_parser(
         "explain", formatter_class=_Formatter,
@@ -227,8 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("corpus", nargs="+", metavar="FILE",
                           help="Labelled corpus files (JSON Lines: text, labels, reason; optional group), e.g. "
                                "fixtures/corpus/test*.")
-    evaluate.add_argument("--format", "-f", choices=("rich", "json"), default="rich", metavar="rich|json",
-                          help="Output format. [default: rich]")
+    _rich_or_json(evaluate)
     evaluate.add_argument("--min-precision", type=_bounded(float, 0.0, 1.0), metavar="P",
                           help="Exit 1 if any failure mode's precision is below this.")
     evaluate.add_argument("--min-recall", type=_bounded(float, 0.0, 1.0), metavar="R",
@@ -266,7 +269,14 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(2)
         from . import commands
 
-        sys.exit(getattr(commands, args.command.replace("eval", "evaluate"))(args))
+        code = getattr(commands, args.command.replace("eval", "evaluate"))(args)
+        sys.stdout.flush()  # a reader that went away shows here, not as a warning at exit
+        sys.exit(code)
+    except BrokenPipeError:
+        # `critic ... | head`: the reader stopped reading. Stop quietly with the status of a process ended by
+        # SIGPIPE, as shell tools do; stdout goes to /dev/null so the interpreter's own flush at exit is silent.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
     except KeyboardInterrupt:
         print("critic: interrupted", file=sys.stderr)
         sys.exit(130)
