@@ -24,6 +24,10 @@ def test_missing_file(tmp_path):
 
 def test_directory(tmp_path):
     assert_clean_error(run_critic("review", str(tmp_path)), str(tmp_path), "is a directory")
+    # the hint does not double the slash of "dossier/" ("dossier//*.md" before)
+    proc = run_critic("review", f"{tmp_path}/")
+    assert_clean_error(proc, f"{tmp_path}/*.md", "is a directory")
+    assert "//" not in proc.stderr
 
 
 def test_binary_file(tmp_path):

@@ -94,8 +94,19 @@ def test_explain_unknown_rule_suggests_and_exits_2():
     proc = run_critic("explain", "absolute-safety-clam")
     assert proc.returncode == 2
     assert "did you mean absolute-safety-claim" in proc.stderr
-    mode = run_critic("explain", "perfect-safety-claim")
-    assert mode.returncode == 2 and "absolute-safety-claim" in mode.stderr
+
+
+def test_explain_a_failure_mode_explains_each_of_its_rules():
+    """The report names failure modes, so `critic explain tech-only-metric` is what a reader types; it used to be an
+    error listing the rule ids."""
+    rules = json.loads(run_critic("rules", "--format", "json").stdout)["rules"]
+    ids = [r["id"] for r in rules if r["failure_mode"] == "tech-only-metric"]
+    proc = run_critic("explain", "tech-only-metric")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("tech-only-metric (failure mode): A technical result")
+    for rule_id in ids:
+        assert f"\n{rule_id} (warning, failure mode tech-only-metric)\n" in proc.stdout
+    assert proc.stdout.count("Fix: ") == len(ids)
 
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -214,8 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Show a rule's rationale, how to fix it and its examples; with --text, trace how it reads a "
                     "bullet: each phrase matched, its clause, what silenced it.")
     explain.add_argument("rule_id", nargs="?", metavar="RULE",
-                         help="A rule id from `critic rules` (or a failure mode); with --text and no rule, every "
-                              "rule that matched.")
+                         help="A rule id from `critic rules`, or a failure mode (each of its rules); with --text and no "
+                              "rule, every rule that matched.")
     explain.add_argument("--text", metavar="BULLET",
                          help="Trace how the rule reads this bullet: each phrase matched, its clause, what "
                               "silenced it.")

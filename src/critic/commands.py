@@ -246,8 +246,11 @@ def explain(args) -> int:
     rule = loaded.rule(rule_id) if rule_id is not None else None
     if rule_id is not None and rule is None:
         by_mode = [r.id for r in loaded.rules if r.failure_mode == rule_id]
-        if by_mode and text is None:
-            fail(f"{rule_id!r} is a failure mode; its rules are: {', '.join(by_mode)}")
+        if by_mode and text is None:  # the report names modes, so `critic explain MODE` explains each of its rules
+            print(f"{rule_id} (failure mode): {loaded.failure_modes.get(rule_id, '')}".rstrip())
+            print(f"Rules: {', '.join(by_mode)}\n")
+            print("\n\n".join(_rule_explanation(loaded.rule(r)) for r in by_mode))
+            return 0
         if not by_mode:
             close = difflib.get_close_matches(rule_id, [r.id for r in loaded.rules], n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else " (see `critic rules`)"
@@ -264,6 +267,12 @@ def explain(args) -> int:
         found, clauses, traces = Tracer(loaded).trace(bullet, ids)
         sys.stdout.write(render(bullet, found, clauses, traces, loaded, show_silent=args.all_rules or ids is not None))
         return 0
+    print(_rule_explanation(rule))
+    return 0
+
+
+def _rule_explanation(rule) -> str:
+    """What `critic explain RULE` prints: the message, why, the fix and the examples either side."""
     kind = f"signal, +{rule.points} {rule.dimension}" if rule.is_signal else \
         f"{rule.severity.value}, failure mode {rule.failure_mode}"
     lines = [f"{rule.id} ({kind})", "", rule.message, "", "Why: " + rule.rationale, "", "Fix: " + rule.fix, ""]
@@ -275,8 +284,7 @@ def explain(args) -> int:
     lines.append(f"{bad_label if rule.is_signal else good_label}:")
     lines += [f"  - {' / '.join(e.splitlines())}" for e in second]
     lines += ["", f"Trace a bullet: critic explain {rule.id} --text \"...\""]
-    print("\n".join(lines))
-    return 0
+    return "\n".join(lines)
 
 
 def evaluate(args) -> int:

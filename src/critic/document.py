@@ -370,7 +370,7 @@ def read_document_text(path: str | Path, max_bytes: int = MAX_BYTES_DEFAULT) -> 
     """Read a user file (or standard input for "-") as UTF-8, with one clear InputError for each way it can be
     unreadable. The read is bounded (critic.inputs)."""
     name = STDIN_NAME if str(path) == "-" else str(path)
-    directory = f"is a directory; pass the files in it (for example {name}/*.md)"
+    directory = f"is a directory; pass the files in it (for example {name.rstrip('/')}/*.md)"
     return decode_document(read_bytes(path, max_bytes, directory=directory), name)
 
 

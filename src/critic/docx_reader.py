@@ -47,7 +47,7 @@ _NOT_PROSE = re.compile(r"<!--.*?-->|\b(?:https?://|www\.)[^\s<>()]+", re.DOTALL
 def read_docx(path: str | Path, max_bytes: int = MAX_BYTES_DEFAULT) -> ParsedDocument:
     """Read a .docx file; every way it can fail is one InputError naming the file."""
     name = str(path)
-    directory = f"is a directory; pass the files in it (for example {name}/*.docx)"
+    directory = f"is a directory; pass the files in it (for example {name.rstrip('/')}/*.docx)"
     return parse_docx(read_bytes(path, max_bytes, directory=directory), name, max_bytes)
 
 
