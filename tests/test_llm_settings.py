@@ -166,7 +166,7 @@ def test_missing_packages_are_one_clear_message(monkeypatch):
     ("concurrency", "--concurrency", 65, "65"),
 ])
 def test_a_number_is_refused_alike_on_the_command_line_and_in_the_config(name, flag, config_value, flag_value):
-    """One declaration per numeric LLM option (llm/limits.py): the command line and [tool.critic.llm] accept the
+    """One declaration per numeric LLM option (llm_limits.py): the command line and [tool.critic.llm] accept the
     same range, and the help text shows the same default as the settings."""
     from .cli_runner import invoke
 

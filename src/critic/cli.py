@@ -81,9 +81,9 @@ def _rich_or_json(parser: argparse.ArgumentParser) -> None:
 
 
 def _limited(group, name: str, metavar: str, help: str) -> None:
-    """A numeric LLM option whose type, range and default are declared once, in llm/limits.py (the same entry
+    """A numeric LLM option whose type, range and default are declared once, in llm_limits.py (the same entry
     validates `[tool.critic.llm]`)."""
-    from .llm.limits import LIMITS
+    from .llm_limits import LIMITS
 
     limit = LIMITS[name]
     default = "" if limit.default is None else f" [default: {limit.default:g}]"
@@ -214,8 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Show a rule's rationale, how to fix it and its examples; with --text, trace how it reads a "
                     "bullet: each phrase matched, its clause, what silenced it.")
     explain.add_argument("rule_id", nargs="?", metavar="RULE",
-                         help="A rule id from `critic rules`, or a failure mode (each of its rules); with --text and no "
-                              "rule, every rule that matched.")
+                         help="A rule id from `critic rules`, or a failure mode (each of its rules); with --text "
+                              "and no rule, every rule that matched.")
     explain.add_argument("--text", metavar="BULLET",
                          help="Trace how the rule reads this bullet: each phrase matched, its clause, what "
                               "silenced it.")

@@ -224,7 +224,7 @@ def _threshold(config, flags: RewriteFlags, llm) -> int:
     if flags.rewrite_below is not None:
         return flags.rewrite_below
     from .errors import ConfigError
-    from .llm.limits import LIMITS, out_of_range
+    from .llm_limits import LIMITS, out_of_range
 
     table = getattr(config, "llm", None) or {}
     value = table.get("rewrite_below", table.get("rewrite-below"))

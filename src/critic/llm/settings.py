@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
-from .limits import LIMITS, out_of_range
+from ..llm_limits import LIMITS, out_of_range
 
 PROVIDERS = ("openai", "anthropic")
 # OpenAI-compatible local servers: `ollama:llama3.1` = `openai:llama3.1` with this base URL
@@ -28,7 +28,7 @@ class LLMSettings:
     provider: str                      # "openai" or "anthropic" (the wire protocol)
     model: str
     base_url: str | None = None        # None = the provider's official endpoint
-    # numbers: ranges and defaults in limits.py
+    # numbers: ranges and defaults in critic/llm_limits.py
     timeout: float = LIMITS["timeout"].default
     max_retries: int = LIMITS["max_retries"].default
     max_attempts: int = LIMITS["max_attempts"].default

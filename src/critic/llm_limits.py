@@ -1,7 +1,7 @@
 """The numeric settings of the LLM pass, each declared once: its type, its range and its default.
 
 The command line (cli.py builds `--timeout`, `--concurrency` ... from this table) and `[tool.critic.llm]`
-(settings.py) are validated against the same entry, and help texts show the same default. Nothing is imported
+(llm/settings.py) are validated against the same entry, and help texts show the same default. Nothing is imported
 here, so the command line can read the table without loading the LLM pass.
 """
 
