@@ -80,6 +80,9 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: becomes critic
             try:
+                # A terminal session starts with Ctrl-C at its default; a test run started in the background
+                # (`.ci/run &`) has SIGINT ignored, which exec would pass on and critic would then never see.
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
                 if cwd:
                     os.chdir(cwd)
                 os.execvpe(command[0], command, full_env)
