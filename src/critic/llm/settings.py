@@ -83,9 +83,8 @@ def parse_spec(spec: str, where: str) -> tuple[str, str, str | None]:
     return provider, model, None
 
 
-KEYS = {"model", "provider", "base_url", "timeout", "max_retries", "max_attempts", "concurrency", "variants",
-        "max_cost", "prices", "rate_limit", "rewrite_below", "redact", "redact_names", "structured_output",
-        "max_tokens", "temperature", "backoff", "cache"}
+# the keys of [tool.critic.llm]: the numbers of llm_limits.py and these
+KEYS = set(LIMITS) | {"model", "provider", "base_url", "prices", "redact", "redact_names", "structured_output", "cache"}
 
 
 def _validate(values: dict, where: str) -> dict:
